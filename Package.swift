@@ -1,0 +1,77 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every oomlab target shares (../STYLE.md §2).
+///
+/// `MM_INTERNAL_CHECKS` turns on the debug-only invariant checks (the kernel's
+/// `CONFIG_DEBUG_VM`); release builds compile them out.
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .define("MM_INTERNAL_CHECKS", .when(configuration: .debug)),
+  .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+  name: "oomlab",
+  products: [
+    .executable(name: "oomlab", targets: ["oomlab"]),
+    .library(name: "MMCore", targets: ["MMCore"]),
+    .library(name: "MMSim", targets: ["MMSim"]),
+    .library(name: "MMText", targets: ["MMText"]),
+    .library(name: "MMDiagnose", targets: ["MMDiagnose"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(
+      url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    // Core library: vocabulary → engine / formats → diagnosis → CLI (../DESIGN.md).
+    .target(name: "_MMUtilities", swiftSettings: strictSettings),
+    .target(name: "MMCore", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
+    .target(
+      name: "MMSim", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+    .target(
+      name: "MMText", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+    .target(
+      name: "MMDiagnose", dependencies: ["MMCore", "MMSim", "MMText"], swiftSettings: strictSettings
+    ),
+
+    // Tools
+    .executableTarget(
+      name: "oomlab",
+      dependencies: [
+        "MMCore", "MMText", "MMDiagnose",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
+
+    // Tests (fixtures live in Tests/Fixtures and are found with #filePath)
+    .testTarget(
+      name: "_MMUtilitiesTests", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
+    .testTarget(name: "MMCoreTests", dependencies: ["MMCore"], swiftSettings: strictSettings),
+    .testTarget(name: "MMSimTests", dependencies: ["MMSim"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "MMTextTests", dependencies: ["MMText", "MMCore"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "MMDiagnoseTests", dependencies: ["MMDiagnose", "MMCore"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "oomlabTests",
+      dependencies: [
+        "oomlab", "MMCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
+
+    // Benchmarks (release: `swift package benchmark`)
+    .executableTarget(
+      name: "GFPDecode",
+      dependencies: ["MMCore", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/GFPDecode",
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+  ]
+)

@@ -1,0 +1,20 @@
+/// A memory zone type, in the kernel's order from lowest to highest.
+///
+/// Kernel: `enum zone_type` in `include/linux/mmzone.h`; names as `/proc/zoneinfo` prints them.
+public enum ZoneKind: Int, CaseIterable, Comparable, Hashable, Sendable {
+  case dma, dma32, normal, highmem, movable
+
+  /// Orders zones from lowest (DMA) to highest (Movable).
+  public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+  /// The zone's name as `/proc/zoneinfo` and `show_mem` print it.
+  public var kernelName: String {
+    switch self {
+    case .dma: "DMA"
+    case .dma32: "DMA32"
+    case .normal: "Normal"
+    case .highmem: "HighMem"
+    case .movable: "Movable"
+    }
+  }
+}
