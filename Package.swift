@@ -73,5 +73,11 @@ let package = Package(
       path: "Benchmarks/GFPDecode",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "PageAlloc",
+      dependencies: ["MMCore", "MMSim", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/PageAlloc",
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ]
 )

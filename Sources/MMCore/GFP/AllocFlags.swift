@@ -27,6 +27,8 @@ public struct AllocFlags: OptionSet, Hashable, Sendable {
   public static let cpuset = AllocFlags(rawValue: 0x40)
   /// `ALLOC_CMA`: may take pages from CMA pageblocks.
   public static let cma = AllocFlags(rawValue: 0x80)
+  /// `ALLOC_NOFRAGMENT` (5.0+): fast path only; fall back only by stealing whole pageblocks.
+  public static let noFragment = AllocFlags(rawValue: 0x100)
   /// `ALLOC_HIGHATOMIC`: may use the high-atomic reserve (6.3+).
   public static let highAtomic = AllocFlags(rawValue: 0x200)
   /// `ALLOC_KSWAPD`: may wake kswapd (5.0+).
@@ -49,7 +51,8 @@ public struct AllocFlags: OptionSet, Hashable, Sendable {
       (.noWatermarks, "ALLOC_NO_WATERMARKS"), (.oom, "ALLOC_OOM"),
       (.harder, renamed ? "ALLOC_NON_BLOCK" : "ALLOC_HARDER"),
       (.high, renamed ? "ALLOC_MIN_RESERVE" : "ALLOC_HIGH"), (.cpuset, "ALLOC_CPUSET"),
-      (.cma, "ALLOC_CMA"), (.highAtomic, "ALLOC_HIGHATOMIC"), (.kswapd, "ALLOC_KSWAPD"),
+      (.cma, "ALLOC_CMA"), (.noFragment, "ALLOC_NOFRAGMENT"), (.highAtomic, "ALLOC_HIGHATOMIC"),
+      (.kswapd, "ALLOC_KSWAPD"),
     ]
     for (flag, name) in table where contains(flag) { names.append(name) }
     return names

@@ -1,0 +1,104 @@
+internal import MMCore
+
+extension PhysicalMemory {
+  /// The simulator's `CONFIG_DEBUG_VM`: every broken invariant, empty when all hold.
+  ///
+  /// Checks every free list, per-cpu list and counter against the frames, and that each managed
+  /// frame belongs to exactly one block.
+  ///
+  /// - Complexity: O(frames).
+  public func invariantViolations() -> [String] {
+    var problems: [String] = []
+    for zone in layout.zones.indices {
+      var pages = 0, cmaPages = 0
+      for order in 0..<orderCount {
+        for type in MigrateType.allCases {
+          let list = listIndex(zone: zone, order: order, type: type.rawValue)
+          var count: Int32 = 0
+          var previous = noFrame
+          var pfn = freeHeads[list]
+          while pfn != noFrame && count <= freeCounts[list] {
+            let frame = frames[frameIndex(pfn)]
+            if frame.state != .freeHead || Int(frame.order) != order
+              || Int(frame.listType) != type.rawValue || Int(frame.zone) != zone
+              || frame.prev != previous
+            {
+              problems.append(
+                "zone \(zone) order \(order) \(type.kernelName): bad entry PFN \(pfn)")
+            }
+            if pfn & ((1 << PFN(order)) - 1) != 0 {
+              problems.append("free block PFN \(pfn) is not aligned to order \(order)")
+            }
+            count += 1
+            previous = pfn
+            pfn = frame.next
+          }
+          if count != freeCounts[list] || freeTails[list] != previous {
+            problems.append(
+              "zone \(zone) order \(order) \(type.kernelName): list has \(count) blocks, count says \(freeCounts[list])"
+            )
+          }
+          pages += Int(count) << order
+          if type == .cma { cmaPages += Int(count) << order }
+        }
+      }
+      if pages != counters[zone].freePages {
+        problems.append(
+          "zone \(zone): free lists hold \(pages) pages, NR_FREE_PAGES is \(counters[zone].freePages)"
+        )
+      }
+      if cmaPages != counters[zone].freeCMAPages {
+        problems.append(
+          "zone \(zone): CMA lists hold \(cmaPages) pages, NR_FREE_CMA_PAGES is \(counters[zone].freeCMAPages)"
+        )
+      }
+      problems += perCPUViolations(zone: zone)
+      problems += coverageViolations(zone: zone)
+    }
+    return problems
+  }
+
+  private func perCPUViolations(zone: Int) -> [String] {
+    var pages = 0
+    for order in 0..<Self.perCPUOrders {
+      for list in 0..<Self.perCPUTypes {
+        var pfn = perCPUHeads[perCPUIndex(zone: zone, order: order, type: list)]
+        var steps = 0
+        while pfn != noFrame && steps <= frames.count {
+          let frame = frames[frameIndex(pfn)]
+          if frame.state != .perCPUHead || Int(frame.order) != order {
+            return [
+              "zone \(zone): per-cpu list entry PFN \(pfn) is not a per-cpu block of order \(order)"
+            ]
+          }
+          pages += 1 << order
+          steps += 1
+          pfn = frame.next
+        }
+      }
+    }
+    return pages == counters[zone].perCPUPages
+      ? []
+      : [
+        "zone \(zone): per-cpu lists hold \(pages) pages, count says \(counters[zone].perCPUPages)"
+      ]
+  }
+
+  /// Walks the zone's managed frames: each block head must be followed by exactly its tails.
+  private func coverageViolations(zone: Int) -> [String] {
+    let span = layout.zones[zone]
+    var pfn = span.endPFN - span.managed
+    while pfn < span.endPFN {
+      let frame = frames[pfn - basePFN]
+      guard frame.state == .freeHead || frame.state == .allocatedHead || frame.state == .perCPUHead
+      else { return ["zone \(zone): PFN \(pfn) belongs to no block"] }
+      let size = 1 << Int(frame.order)
+      for tail in (pfn + 1)..<min(pfn + size, span.endPFN)
+      where frames[tail - basePFN].state != .tail {
+        return ["zone \(zone): PFN \(tail) inside the block at \(pfn) is a block head"]
+      }
+      pfn += size
+    }
+    return []
+  }
+}
