@@ -99,3 +99,10 @@ struct SplitMix: RandomNumberGenerator {
     return z ^ (z &>> 31)
   }
 }
+
+struct FrameFootprintTests {
+  /// The frame table costs 16 bytes per simulated page, plus one byte per pageblock.
+  @Test func aFrameIsSixteenBytes() {
+    #expect(MemoryLayout<PageFrame>.stride == 16)
+  }
+}

@@ -93,6 +93,14 @@ extension PhysicalMemory {
       guard frame.state == .freeHead || frame.state == .allocatedHead || frame.state == .perCPUHead
       else { return ["zone \(zone): PFN \(pfn) belongs to no block"] }
       let size = 1 << Int(frame.order)
+      if frame.state == .freeHead && Int(frame.order) < layout.maxOrder
+        && isMergeableBuddy(PFN(pfn) ^ PFN(size), order: Int(frame.order), zone: zone)
+        && !isMergeBarrier(PFN(pfn), PFN(pfn) ^ PFN(size), order: Int(frame.order))
+      {
+        return [
+          "zone \(zone): free buddies at \(pfn) and \(pfn ^ size) (order \(frame.order)) are not merged"
+        ]
+      }
       for tail in (pfn + 1)..<min(pfn + size, span.endPFN)
       where frames[tail - basePFN].state != .tail {
         return ["zone \(zone): PFN \(tail) inside the block at \(pfn) is a block head"]

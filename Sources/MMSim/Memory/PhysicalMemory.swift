@@ -60,6 +60,11 @@ public struct PhysicalMemory: ~Copyable {
   /// `MIGRATE_MOVABLE` pageblocks (CMA areas in CMA pageblocks), as `memblock_free_all()` leaves
   /// it; unmanaged pages are at the start of each zone and never freed.
   public init(layout: MachineLayout, rules: AllocatorRules) {
+    self.init(layout: layout, rules: rules, allFree: true)
+  }
+
+  /// Lays out the machine; with `allFree` false every frame starts unavailable (for seeding).
+  init(layout: MachineLayout, rules: AllocatorRules, allFree: Bool) {
     precondition(layout.zones.count < 256, "at most 255 zones")
     self.layout = layout
     self.rules = rules
@@ -104,7 +109,11 @@ public struct PhysicalMemory: ~Copyable {
     for (index, zone) in layout.zones.enumerated() where zone.managed > 0 {
       let reserved = zone.spanned - zone.managed
       for pfn in zone.startPFN..<zone.endPFN { frames[pfn - basePFN].zone = UInt8(index) }
-      freeRange(from: zone.startPFN + reserved, to: zone.endPFN)
+      if allFree {
+        freeRange(from: zone.startPFN + reserved, to: zone.endPFN)
+      } else {
+        for pfn in (zone.startPFN + reserved)..<zone.endPFN { frames[pfn - basePFN].state = .tail }
+      }
     }
   }
 
@@ -321,6 +330,16 @@ public struct PhysicalMemory: ~Copyable {
     }
     addToFreeList(
       pfn, order: order, type: type, atTail: isMergeLikely(pfn, order: order, zone: zone))
+  }
+
+  /// Whether two free buddies of `order` must stay apart: across pageblocks, isolate/non-isolate
+  /// and CMA/non-CMA pairs do not merge.
+  @inline(__always)
+  func isMergeBarrier(_ pfn: PFN, _ buddy: PFN, order: Int) -> Bool {
+    guard order >= layout.pageblockOrder else { return false }
+    let mine = pageblockType(of: pfn), theirs = pageblockType(of: buddy)
+    return mine != theirs
+      && (mine == .isolate || theirs == .isolate || mine == .cma || theirs == .cma)
   }
 
   /// Whether the next-higher buddy is free, so that this block is likely to merge soon and is
