@@ -22,4 +22,20 @@ enum Fixtures {
     return String(decoding: data, as: UTF8.self)
       .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   }
+
+  /// The file's text (invalid UTF-8 repaired).
+  static func text(of file: URL) throws -> String {
+    String(decoding: try Data(contentsOf: file), as: UTF8.self)
+  }
+
+  /// The ground-truth file called `name` in every captured `proc/` folder (`zoneinfo`,
+  /// `sys/vm/min_free_kbytes`, …), sorted by path.
+  static func procFiles(named name: String) -> [URL] {
+    files(under: "ground-truth").filter { $0.path.hasSuffix("/proc/" + name) }
+  }
+
+  /// The path of `file` below `Tests/Fixtures`, for messages.
+  static func relativePath(_ file: URL) -> String {
+    file.path.replacingOccurrences(of: root.path + "/", with: "")
+  }
 }

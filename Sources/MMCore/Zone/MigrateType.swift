@@ -20,6 +20,15 @@ public enum MigrateType: Int, CaseIterable, Hashable, Sendable {
     }
   }
 
+  /// The migratetype `/proc/pagetypeinfo` names `kernelName`, or `nil` for a name oomlab does
+  /// not model.
+  public init?(kernelName: String) {
+    guard let match = Self.allCases.first(where: { $0.kernelName == kernelName }) else {
+      return nil
+    }
+    self = match
+  }
+
   /// The letter `show_mem` prints after a free-block count.
   public var letter: Character {
     switch self {
