@@ -2,7 +2,7 @@
 ///
 /// Facts: buddy-migratetypes.md §7. Stable trees carried the 6.3 reserve-flag rework back to
 /// some 5.15.y and 6.1.y releases; pick ``reserveFlags6_3`` for those explicitly.
-public enum WatermarkRules: Hashable, Sendable {
+public enum WatermarkCheckRules: Hashable, Sendable {
   /// 4.x: `ALLOC_HIGH` halves min, `ALLOC_HARDER` takes a further quarter.
   case classic4
   /// 5.0 … 6.2: as 4.x, and `ALLOC_OOM` counts as harder but takes a half.
@@ -43,7 +43,7 @@ public struct WatermarkCheckZone: Sendable {
   }
 }
 
-extension WatermarkRules {
+extension WatermarkCheckRules {
   /// The minimum after the reductions the request's alloc flags earn (steps 2–3 of
   /// `__zone_watermark_ok()`), for `mark` (boost included).
   public func effectiveMin(mark: Int, flags: AllocFlags) -> Int {

@@ -79,11 +79,19 @@ public struct MachineLayout: Hashable, Sendable {
   public var zones: [ZoneLayout]
   /// CMA areas.
   public var cmaAreas: [CMAArea]
+  /// The zone kinds the kernel configures, in order: the columns of `lowmem_reserve[]` and the
+  /// zones `/proc/zoneinfo` prints per node.
+  public var zoneKinds: [ZoneKind]
+  /// The migratetypes the kernel configures, in `/proc/pagetypeinfo` column order
+  /// (`CONFIG_CMA` adds CMA, `CONFIG_MEMORY_ISOLATION` Isolate).
+  public var migrateTypes: [MigrateType]
 
-  /// Creates a layout from explicit zones.
+  /// Creates a layout from explicit zones; zone kinds and migratetypes default to the
+  /// architecture's usual distribution configuration.
   public init(
     architecture: Architecture, pageSize: Int = 4096, pageblockOrder: Int = 9, maxOrder: Int = 10,
-    zones: [ZoneLayout], cmaAreas: [CMAArea] = []
+    zones: [ZoneLayout], cmaAreas: [CMAArea] = [], zoneKinds: [ZoneKind]? = nil,
+    migrateTypes: [MigrateType]? = nil
   ) {
     self.architecture = architecture
     self.pageSize = pageSize
@@ -91,6 +99,8 @@ public struct MachineLayout: Hashable, Sendable {
     self.maxOrder = maxOrder
     self.zones = zones
     self.cmaAreas = cmaAreas
+    self.zoneKinds = zoneKinds ?? Self.zoneKinds(for: architecture)
+    self.migrateTypes = migrateTypes ?? Self.migrateTypes(for: architecture)
   }
 
   /// `pageblock_nr_pages`.
@@ -107,9 +117,19 @@ extension MachineLayout {
   /// The zones the architecture configures, in order (x86_64 has DMA, DMA32, Normal, Movable).
   public static func zoneKinds(for architecture: Architecture) -> [ZoneKind] {
     switch architecture {
-    case .x86_64, .arm64: [.dma, .dma32, .normal, .movable]
+    case .x86_64: [.dma, .dma32, .normal, .movable, .device]
+    case .arm64: [.dma, .dma32, .normal, .movable]
     case .i386: [.dma, .normal, .highmem, .movable]
     case .generic: [.normal, .movable]
+    }
+  }
+
+  /// The migratetypes a distribution kernel of the architecture configures (Debian amd64 has no
+  /// `CONFIG_CMA`; arm64 and embedded boards do).
+  public static func migrateTypes(for architecture: Architecture) -> [MigrateType] {
+    switch architecture {
+    case .x86_64, .i386: [.unmovable, .movable, .reclaimable, .highAtomic, .isolate]
+    case .arm64, .generic: [.unmovable, .movable, .reclaimable, .highAtomic, .cma, .isolate]
     }
   }
 
@@ -144,6 +164,7 @@ extension MachineLayout {
       bounds = [(.normal, 0, pages)]
     }
     bounds.append((.movable, 0, 0))
+    if architecture == .x86_64 { bounds.append((.device, 0, 0)) }
     let zones = bounds.map { kind, start, end in
       let spanned = Swift.max(0, end - start)
       let managed = Swift.max(0, spanned - (reservedPages[kind] ?? 0))

@@ -10,6 +10,8 @@ public struct ZoneSeed: Sendable {
   public var watermarks: ZoneWatermarks
   /// `lowmem_reserve[]` (zoneinfo `protection:`).
   public var lowmemReserve: [Int]
+  /// The per-cpu `batch` and `high` the capture printed, when it did.
+  public var perCPU: (batch: Int, high: Int)?
 
   /// Creates a seed.
   public init(
@@ -67,6 +69,10 @@ extension PhysicalMemory {
   private mutating func seedZone(_ zone: Int, _ seed: ZoneSeed) throws(SeedError) {
     let span = layout.zones[zone]
     settings[zone].setWatermarks(seed.watermarks, rules: rules)
+    if let (batch, high) = seed.perCPU {
+      settings[zone].perCPUBatch = batch
+      settings[zone].perCPUHigh = high
+    }
     if seed.lowmemReserve.count == settings[zone].reserveCount {
       settings[zone].lowmemReserve = seed.lowmemReserve
     }

@@ -96,7 +96,7 @@ public struct PhysicalMemory: ~Copyable {
       settings.initializeElement(
         at: index, to: ZoneSettings(zone: zone, layout: layout, rules: rules))
     }
-    let kinds = MachineLayout.zoneKinds(for: layout.architecture)
+    let kinds = layout.zoneKinds
     zoneKindIndex = ZoneKind.allCases.map { kinds.firstIndex(of: $0) ?? -1 }
     zonelists = kinds.indices.map { Self.buildZonelist(layout: layout, kinds: kinds, highest: $0) }
     for area in layout.cmaAreas {

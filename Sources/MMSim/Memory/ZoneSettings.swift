@@ -21,7 +21,7 @@ public struct ZoneSettings: Sendable {
   init(zone: ZoneLayout, layout: MachineLayout, rules: AllocatorRules) {
     watermarks = ZoneWatermarks(min: 0, low: 0, high: 0)
     reserve = InlineArray(repeating: 0)
-    reserveCount = MachineLayout.zoneKinds(for: layout.architecture).count
+    reserveCount = layout.zoneKinds.count
     perCPUBatch = Self.batchSize(managed: zone.managed, pageSize: layout.pageSize, rules: rules)
     perCPUHigh = Self.high(batch: perCPUBatch, lowWatermark: 0, rules: rules)
   }

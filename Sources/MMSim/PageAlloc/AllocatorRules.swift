@@ -7,8 +7,10 @@ public import MMCore
 /// stable backports (Debian 6.1.192 has the 6.3 reserve-flag rework and the 2024 order-0
 /// high-atomic fix) can turn them on explicitly. Facts: buddy-migratetypes.md §3–8.
 public struct AllocatorRules: Hashable, Sendable {
+  /// The kernel release the rules were resolved for (also decides /proc formats).
+  public var kernel: KernelVersion
   /// The `__zone_watermark_ok()` variant.
-  public var watermarks: WatermarkRules
+  public var watermarks: WatermarkCheckRules
   /// 5.x: `__rmqueue` prefers CMA when it holds more than half of the zone's free pages (~5.7+).
   public var cmaBalance: Bool
   /// 5.x+: fallback moves pages and `__rmqueue` retries; `steal_suitable_fallback` counts
@@ -33,7 +35,8 @@ public struct AllocatorRules: Hashable, Sendable {
 
   /// The rules of a mainline release.
   public init(kernel: KernelVersion) {
-    watermarks = WatermarkRules(kernel: kernel)
+    self.kernel = kernel
+    watermarks = WatermarkCheckRules(kernel: kernel)
     cmaBalance = kernel.isAtLeast(5, 7)
     fallbackMovesThenRetries = kernel.isAtLeast(5, 0)
     noFragment = kernel.isAtLeast(5, 0)
