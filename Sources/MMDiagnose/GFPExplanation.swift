@@ -86,7 +86,7 @@ public struct GFPExplanation: Hashable, Sendable {
     switch zone {
     case .dma32, .highmem, .dma: line += "; Normal on a machine without that zone"
     case .movable: line += "; Movable is reached only by __GFP_HIGHMEM|__GFP_MOVABLE"
-    case .normal: break
+    case .normal, .device: break
     }
     return line
   }
