@@ -110,7 +110,7 @@ struct AllocatorRuleTests {
         ZoneLayout(kind: .movable, startPFN: 0, spanned: 0),
       ])
     var memory = PhysicalMemory(layout: layout, rules: AllocatorRules(kernel: kernel))
-    memory.setLowmemReserve(zone: 1, [0, 0, 3000, 3000])
+    memory.setLowmemReserve(zone: 1, [0, 0, 3000, 3000, 3000])
     let kernelMask = Self.mask(.kernel, kernel)
     _ = Self.drain(&memory, mask: kernelMask, flags: kernelMask.slowPathAllocFlags(order: 0))
     #expect(memory.freePages(zone: 2) == 0)

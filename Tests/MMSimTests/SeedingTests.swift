@@ -25,7 +25,7 @@ struct SeedingTests {
           .highAtomic: [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
         ],
         watermarks: ZoneWatermarks(min: 100, low: 125, high: 150, boost: 7),
-        lowmemReserve: [0, 0, 0, 0]),
+        lowmemReserve: [0, 0, 0, 0, 0]),
     ]
     let memory = try PhysicalMemory(
       layout: layout, rules: AllocatorRules(kernel: Self.kernel), seeds: seeds)

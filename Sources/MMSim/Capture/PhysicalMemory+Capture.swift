@@ -14,15 +14,23 @@ extension MachineLayout {
   ) throws(SeedError) {
     var zones: [ZoneLayout] = []
     var kinds: [ZoneKind] = []
+    let pageblockPages = 1 << (pageTypeInfo?.pageblockOrder ?? 9)
     for (index, entry) in zoneInfo.entries.enumerated() {
       guard let kind = ZoneKind(kernelName: entry.zone) else {
         throw SeedError(zone: index, reason: "unknown zone name '\(entry.zone)'")
       }
       if entry.node == zoneInfo.entries.first?.node { kinds.append(kind) }
-      zones.append(
-        ZoneLayout(
-          node: entry.node, kind: kind, startPFN: entry.details?.startPFN ?? 0,
-          spanned: entry.spanned, present: entry.present, managed: entry.managed))
+      var zone = ZoneLayout(
+        node: entry.node, kind: kind, startPFN: entry.details?.startPFN ?? 0,
+        spanned: entry.spanned, present: entry.present, managed: entry.managed)
+      // Pageblocks the kernel did not count lie in a hole: put it at the end of the span.
+      if let row = pageTypeInfo?.blockRows.first(where: {
+        $0.node == entry.node && $0.zone == entry.zone
+      }) {
+        let counted = row.counts.reduce(0, +)
+        zone.holeStartPFN = min(zone.endPFN, zone.startPFN + counted * pageblockPages)
+      }
+      zones.append(zone)
     }
     let inferred: Architecture =
       kinds.contains(.highmem)

@@ -28,6 +28,10 @@ public struct ZoneLayout: Hashable, Sendable {
   public var present: Int
   /// Pages the buddy allocator manages (present minus boot reservations); CMA areas included.
   public var managed: Int
+  /// Where the zone's trailing hole starts: no page from here to the end of the span is online,
+  /// so pageblocks there are not counted. Defaults to `startPFN + present` (all holes at the
+  /// end); a captured zone sets it from the pageblocks its pagetypeinfo counts.
+  public var holeStartPFN: Int
 
   /// Creates a zone layout; `present` and `managed` default to the whole span.
   public init(
@@ -40,6 +44,7 @@ public struct ZoneLayout: Hashable, Sendable {
     self.spanned = spanned
     self.present = present ?? spanned
     self.managed = managed ?? present ?? spanned
+    holeStartPFN = startPFN + (present ?? spanned)
   }
 
   /// One past the last PFN of the span.

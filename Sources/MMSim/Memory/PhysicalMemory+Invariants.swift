@@ -84,12 +84,19 @@ extension PhysicalMemory {
       ]
   }
 
-  /// Walks the zone's managed frames: each block head must be followed by exactly its tails.
+  /// Walks the zone's frames: each block head must be followed by exactly its tails, and the
+  /// frames outside blocks must be exactly the unmanaged ones.
   private func coverageViolations(zone: Int) -> [String] {
     let span = layout.zones[zone]
-    var pfn = span.endPFN - span.managed
+    var pfn = span.startPFN
+    var unavailable = 0
     while pfn < span.endPFN {
       let frame = frames[pfn - basePFN]
+      if frame.state == .unavailable {
+        unavailable += 1
+        pfn += 1
+        continue
+      }
       guard frame.state == .freeHead || frame.state == .allocatedHead || frame.state == .perCPUHead
       else { return ["zone \(zone): PFN \(pfn) belongs to no block"] }
       let size = 1 << Int(frame.order)
@@ -106,6 +113,11 @@ extension PhysicalMemory {
         return ["zone \(zone): PFN \(tail) inside the block at \(pfn) is a block head"]
       }
       pfn += size
+    }
+    guard unavailable == span.spanned - span.managed else {
+      return [
+        "zone \(zone): \(unavailable) unavailable frames, spanned − managed is \(span.spanned - span.managed)"
+      ]
     }
     return []
   }

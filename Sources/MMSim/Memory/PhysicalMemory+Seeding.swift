@@ -44,14 +44,23 @@ public struct SeedError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension PhysicalMemory {
   /// The order pageblock types are laid out in along a seeded zone (the snapshot does not say
-  /// where each type's blocks lie): kernel-ish types low, movable after, CMA at the top.
-  static let seedTypeOrder: [MigrateType] = [
-    .unmovable, .reclaimable, .highAtomic, .isolate, .reserve, .movable, .cma,
-  ]
+  /// where each type's blocks lie): types whose largest free block is smallest first (they fit
+  /// the zone's unaligned start), fewer pageblocks first among equals, CMA always at the top.
+  static func seedTypeOrder(_ seed: ZoneSeed) -> [MigrateType] {
+    func largestFreeOrder(_ type: MigrateType) -> Int {
+      seed.freeBlocks[type]?.lastIndex { $0 > 0 } ?? -1
+    }
+    return MigrateType.allCases.filter { $0 != .cma }.sorted { a, b in
+      let (orderA, orderB) = (largestFreeOrder(a), largestFreeOrder(b))
+      if orderA != orderB { return orderA < orderB }
+      return (seed.pageblocks[a] ?? 0) < (seed.pageblocks[b] ?? 0)
+    } + [.cma]
+  }
 
   /// Rebuilds a machine from a captured state: pageblocks typed per `seeds`, every free block
-  /// placed in a pageblock of its list's type so that no two free buddies could merge (the
-  /// captured counts are reproduced exactly), everything else allocated as its pageblock's type.
+  /// placed (in a pageblock of its list's type where one has room) so that no two free buddies
+  /// could merge — the captured counts are reproduced exactly — then the zone's unmanaged pages
+  /// among the remaining frames, and everything else allocated as its pageblock's type.
   ///
   /// Per-cpu pages are counted as allocated; `nr_reserved_highatomic` is taken as the HighAtomic
   /// pageblocks' pages. Which frames are free is a choice (the snapshot has no addresses); the
@@ -78,8 +87,9 @@ extension PhysicalMemory {
     }
     guard span.spanned > 0 else { return }
     // 1. Pageblock types along the zone, stepping from its first PFN.
-    let steps = Array(stride(from: span.startPFN, to: span.endPFN, by: layout.pageblockPages))
-    let typed = Self.seedTypeOrder.flatMap { type in
+    let presentEnd = span.holeStartPFN
+    let steps = Array(stride(from: span.startPFN, to: presentEnd, by: layout.pageblockPages))
+    let typed = Self.seedTypeOrder(seed).flatMap { type in
       Array(repeating: type, count: seed.pageblocks[type] ?? 0)
     }
     guard typed.count <= steps.count else {
@@ -95,7 +105,12 @@ extension PhysicalMemory {
       for type in MigrateType.allCases {
         let count = seed.freeBlocks[type].map { order < $0.count ? $0[order] : 0 } ?? 0
         for _ in 0..<count {
-          guard let pfn = placer.place(order: order, type: type) else {
+          // A free block usually sits in a pageblock of its list's type, but not always.
+          var placed: PFN?
+          for candidate in [type, .movable] + MigrateType.allCases where placed == nil {
+            placed = placer.place(order: order, type: candidate)
+          }
+          guard let pfn = placed else {
             throw SeedError(
               zone: zone,
               reason: "no room for \(count) free order-\(order) \(type.kernelName) blocks")
@@ -105,16 +120,29 @@ extension PhysicalMemory {
         }
       }
     }
-    // 3. Everything else in the zone's managed range is allocated, page by page.
-    var pfn = span.endPFN - span.managed
-    while pfn < span.endPFN {
+    // 3. The other frames: the trailing hole; before it, the first frames that are not free
+    //    make up the rest of the unmanaged pages (boot reservations, smaller holes), and the
+    //    others are allocated.
+    for hole in presentEnd..<span.endPFN { frames[hole - basePFN].state = .unavailable }
+    var unmanaged = (presentEnd - span.startPFN) - span.managed
+    var pfn = span.startPFN
+    while pfn < presentEnd {
       let frame = frames[pfn - basePFN]
       if frame.state == .freeHead {
         pfn += 1 << Int(frame.order)
+        continue
+      }
+      if unmanaged > 0 {
+        frames[pfn - basePFN].state = .unavailable
+        unmanaged -= 1
       } else {
         recordAllocation(PFN(pfn), order: 0, type: pageblockType(of: PFN(pfn)))
-        pfn += 1
       }
+      pfn += 1
+    }
+    guard unmanaged == 0 else {
+      throw SeedError(
+        zone: zone, reason: "free pages leave no room for \(unmanaged) unmanaged pages")
     }
   }
 }
@@ -123,8 +151,16 @@ extension PhysicalMemory {
 /// right pageblock type, splits them, and marks the sibling of every block it frees as one that
 /// must not become entirely free.
 struct FreeBlockPlacer {
-  /// Available regions per type and order: start PFNs.
-  private var regions: [MigrateType: [[Int]]] = [:]
+  /// Available regions of one type and order.
+  private struct Regions {
+    /// Regions that may become one free block.
+    var whole: [Int] = []
+    /// Regions whose buddy is free: they may only be split.
+    var splitOnly: [Int] = []
+  }
+
+  /// Available regions per type, indexed by order.
+  private var regions: [MigrateType: [Regions]] = [:]
   /// Regions (pfn << 8 | order) that must not be freed whole: their buddy is free.
   private var mustSplit: Set<Int> = []
   private let maxOrder: Int
@@ -136,18 +172,17 @@ struct FreeBlockPlacer {
     maxOrder = memory.layout.maxOrder
     pageblockOrder = memory.layout.pageblockOrder
     var types: [Int: MigrateType] = [:]
-    let managedStart = span.endPFN - span.managed
     for pfn in stride(
-      from: managedStart & ~((1 << pageblockOrder) - 1), to: span.endPFN, by: 1 << pageblockOrder)
+      from: span.startPFN & ~((1 << pageblockOrder) - 1), to: span.endPFN, by: 1 << pageblockOrder)
     {
-      types[pfn] = memory.pageblockType(of: PFN(max(pfn, managedStart)))
+      types[pfn] = memory.pageblockType(of: PFN(max(pfn, span.startPFN)))
     }
     let blockMask = ~((1 << pageblockOrder) - 1)
     pageblockTypeOf = { types[$0 & blockMask] ?? .movable }
     for type in MigrateType.allCases {
-      regions[type] = Array(repeating: [], count: maxOrder + 1)
+      regions[type] = Array(repeating: Regions(), count: maxOrder + 1)
     }
-    addRegions(from: managedStart, to: span.endPFN)
+    addRegions(from: span.startPFN, to: span.holeStartPFN)
   }
 
   /// Splits `[start, end)` into maximal aligned regions of one pageblock type each.
@@ -160,7 +195,7 @@ struct FreeBlockPlacer {
       {
         order -= 1
       }
-      regions[pageblockTypeOf(pfn), default: []][order].append(pfn)
+      regions[pageblockTypeOf(pfn), default: []][order].whole.append(pfn)
       pfn += 1 << order
     }
   }
@@ -175,25 +210,35 @@ struct FreeBlockPlacer {
   }
 
   /// Takes a region of `type` for a free block of `order` and returns its PFN, or `nil`.
+  ///
+  /// A region of exactly `order` is used only if its buddy is not free; larger regions are split,
+  /// split-only ones first, the upper halves staying available.
+  ///
+  /// - Complexity: amortized O(maxOrder).
   mutating func place(order: Int, type: MigrateType) -> PFN? {
     guard var pool = regions[type] else { return nil }
     defer { regions[type] = pool }
-    for size in order...maxOrder {
-      guard
-        let index = pool[size].lastIndex(where: {
-          size > order || !mustSplit.contains($0 << 8 | size)
-        })
-      else { continue }
-      let start = pool[size].remove(at: index)
-      var current = size
-      while current > order {
-        // Keep the lower half; the upper half stays available.
-        current -= 1
-        pool[current].append(start + (1 << current))
+    var start: Int?
+    while start == nil, let last = pool[order].whole.popLast() {
+      if mustSplit.contains(last << 8 | order) {
+        pool[order].splitOnly.append(last)
+      } else {
+        start = last
       }
-      mustSplit.insert((start ^ (1 << order)) << 8 | order)
-      return PFN(start)
     }
-    return nil
+    var size = order
+    while start == nil && size < maxOrder {
+      size += 1
+      start = pool[size].splitOnly.popLast() ?? pool[size].whole.popLast()
+    }
+    guard let start else { return nil }
+    while size > order {
+      // Keep the lower half; the upper half stays available.
+      size -= 1
+      pool[size].whole.append(start + (1 << size))
+    }
+    // Blocks of the highest order never merge; below it the buddy must not end up free whole.
+    if order < maxOrder { mustSplit.insert((start ^ (1 << order)) << 8 | order) }
+    return PFN(start)
   }
 }

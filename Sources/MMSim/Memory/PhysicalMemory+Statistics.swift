@@ -22,7 +22,8 @@ extension PhysicalMemory {
   public func pageblockCounts(zone: Int) -> [Int] {
     var counts = Array(repeating: 0, count: Self.typeCount)
     let span = layout.zones[zone]
-    for pfn in stride(from: span.startPFN, to: span.endPFN, by: layout.pageblockPages) {
+    // Steps into the trailing hole find no online page and count nothing.
+    for pfn in stride(from: span.startPFN, to: span.holeStartPFN, by: layout.pageblockPages) {
       counts[pageblockType(of: PFN(pfn)).rawValue] += 1
     }
     return counts

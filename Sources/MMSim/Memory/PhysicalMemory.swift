@@ -58,7 +58,8 @@ public struct PhysicalMemory: ~Copyable {
 
   /// Lays out the machine with every managed page free, in maximal aligned blocks, in
   /// `MIGRATE_MOVABLE` pageblocks (CMA areas in CMA pageblocks), as `memblock_free_all()` leaves
-  /// it; unmanaged pages are at the start of each zone and never freed.
+  /// it. A zone's trailing hole (``ZoneLayout/holeStartPFN``) ends it and its other unmanaged
+  /// pages come first; neither is ever freed.
   public init(layout: MachineLayout, rules: AllocatorRules) {
     self.init(layout: layout, rules: rules, allFree: true)
   }
@@ -107,12 +108,14 @@ public struct PhysicalMemory: ~Copyable {
       }
     }
     for (index, zone) in layout.zones.enumerated() where zone.managed > 0 {
-      let reserved = zone.spanned - zone.managed
+      // Present pages come first, holes after them; the unmanaged present pages (reserved at
+      // boot) precede the managed ones.
+      let presentEnd = zone.holeStartPFN
       for pfn in zone.startPFN..<zone.endPFN { frames[pfn - basePFN].zone = UInt8(index) }
       if allFree {
-        freeRange(from: zone.startPFN + reserved, to: zone.endPFN)
+        freeRange(from: presentEnd - zone.managed, to: presentEnd)
       } else {
-        for pfn in (zone.startPFN + reserved)..<zone.endPFN { frames[pfn - basePFN].state = .tail }
+        for pfn in zone.startPFN..<zone.endPFN { frames[pfn - basePFN].state = .tail }
       }
     }
   }

@@ -1,0 +1,57 @@
+import Foundation
+import MMCore
+import MMSim
+import MMText
+import Testing
+
+/// Every ground-truth snapshot with a pagetypeinfo, rebuilt in the simulator, renders back the
+/// kernel's free counts and pageblock counts exactly, in the 6.1 file layout.
+@Suite(.timeLimit(.minutes(5)))
+struct GroundTruthSeedingTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth")
+
+  /// Every `proc/` folder holding both zoneinfo and pagetypeinfo.
+  static let snapshots: [URL] = {
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+    else { return [] }
+    return walker.compactMap { $0 as? URL }
+      .filter { $0.lastPathComponent == "pagetypeinfo" }
+      .map { $0.deletingLastPathComponent() }
+      .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("zoneinfo").path) }
+      .sorted { $0.path < $1.path }
+  }()
+
+  static func text(_ folder: URL, _ name: String) throws -> String {
+    try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+  }
+
+  static let kernel = (try? KernelVersion(parsing: "6.1.0")) ?? .newestKnown
+
+  @Test func snapshotsArePresent() {
+    #expect(Self.snapshots.count == 75)
+  }
+
+  @Test(arguments: snapshots)
+  func seededMachineRendersTheCapturedCounts(folder: URL) throws {
+    let captured = try Self.text(folder, "pagetypeinfo")
+    let pageTypes = try PageTypeInfo(parsing: captured)
+    let zones = try ZoneInfo(parsing: Self.text(folder, "zoneinfo"))
+    let memory = try PhysicalMemory(
+      zoneInfo: zones, pageTypeInfo: pageTypes, rules: AllocatorRules(kernel: Self.kernel))
+    #expect(memory.invariantViolations() == [])
+    #expect(memory.pageTypeInfo().render() == captured)
+    // buddyinfo is the per-order sum of the same lists.
+    let sums = BuddyInfo(
+      rows: pageTypes.blockRows.map { row in
+        let counts = pageTypes.freeRows.filter { $0.node == row.node && $0.zone == row.zone }
+          .map(\.counts)
+          .reduce(Array(repeating: 0, count: 11)) { zip($0, $1).map(+) }
+        return BuddyInfo.Row(node: row.node, zone: row.zone, freeBlocks: counts)
+      })
+    #expect(memory.buddyInfo() == sums)
+    // The zoneinfo layout (every line, numbers aside) is the kernel's.
+    let strip = { (text: String) in text.filter { !$0.isNumber } }
+    #expect(strip(memory.zoneInfo().render()) == strip(try Self.text(folder, "zoneinfo")))
+  }
+}
