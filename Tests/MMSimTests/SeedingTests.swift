@@ -43,12 +43,12 @@ struct SeedingTests {
     #expect(memory.reservedHighAtomic(zone: 1) == 512)
   }
 
-  @Test func moreFreePagesThanTheTypeHoldsIsAnError() {
+  @Test func moreFreeBlocksThanTheZoneHoldsIsAnError() {
+    // 16 MiB holds four order-10 blocks, not five.
     let layout = MachineLayout.fromRAM(16 << 20, architecture: .generic)
     let seeds = [
       ZoneSeed(
-        pageblocks: [.unmovable: 1, .movable: 7],
-        freeBlocks: [.unmovable: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]])
+        pageblocks: [.movable: 8], freeBlocks: [.movable: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5]])
     ]
     #expect(throws: SeedError.self) {
       _ = try PhysicalMemory(

@@ -28,8 +28,9 @@ public struct ZoneLayout: Hashable, Sendable {
   public var present: Int
   /// Pages the buddy allocator manages (present minus boot reservations); CMA areas included.
   public var managed: Int
-  /// Where the zone's trailing hole starts: no page from here to the end of the span is online,
-  /// so pageblocks there are not counted. Defaults to `startPFN + present` (all holes at the
+  /// Where the zone's trailing hole starts.
+  ///
+  /// No page from here to the end of the span is online, so pageblocks there are not counted. Defaults to `startPFN + present` (all holes at the
   /// end); a captured zone sets it from the pageblocks its pagetypeinfo counts.
   public var holeStartPFN: Int
 

@@ -56,9 +56,10 @@ public struct PhysicalMemory: ~Copyable {
   static let perCPUOrders = 4
   static let perCPUTypes = 3
 
-  /// Lays out the machine with every managed page free, in maximal aligned blocks, in
-  /// `MIGRATE_MOVABLE` pageblocks (CMA areas in CMA pageblocks), as `memblock_free_all()` leaves
-  /// it. A zone's trailing hole (``ZoneLayout/holeStartPFN``) ends it and its other unmanaged
+  /// Lays out the machine with every managed page free, as `memblock_free_all()` leaves it.
+  ///
+  /// Free pages are in maximal aligned blocks in `MIGRATE_MOVABLE` pageblocks (CMA areas in CMA
+  /// pageblocks). A zone's trailing hole (``ZoneLayout/holeStartPFN``) ends it and its other unmanaged
   /// pages come first; neither is ever freed.
   public init(layout: MachineLayout, rules: AllocatorRules) {
     self.init(layout: layout, rules: rules, allFree: true)
