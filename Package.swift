@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(
       name: "MMTextTests", dependencies: ["MMText", "MMCore"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MMDiagnoseTests", dependencies: ["MMDiagnose", "MMCore"],
+      name: "MMDiagnoseTests", dependencies: ["MMDiagnose", "MMCore", "MMText"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "oomlabTests",

@@ -46,16 +46,16 @@ struct GFPCommand: ParsableCommand {
         print(decoding.text, terminator: "")
       }
     } catch let error as KernelVersionError {
-      throw usageFailure(error.description)
+      throw failure(error.description, status: 2)
     } catch let error as GFPParseError {
-      throw usageFailure(error.description)
+      throw failure(error.description, status: 2)
     }
   }
 }
 
-/// Prints `message` as one line on standard error and returns exit status 2, the status for a
-/// bad argument value.
-func usageFailure(_ message: String) -> ExitCode {
+/// Prints `message` as one line on standard error and returns the exit status to end with: 2 for
+/// a bad argument value, 1 for unreadable or malformed input.
+func failure(_ message: String, status: Int32) -> ExitCode {
   FileHandle.standardError.write(Data(("oomlab: " + message + "\n").utf8))
-  return ExitCode(2)
+  return ExitCode(status)
 }

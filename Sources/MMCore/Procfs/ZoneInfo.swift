@@ -114,6 +114,10 @@ public struct ZoneInfo: Hashable, Sendable {
     public var batch: Int
     /// `vm stats threshold`: the cpu's counter-fold threshold (`CONFIG_SMP` only).
     public var statThreshold: Int?
+    /// `high_min` (6.7+): the lower bound of the auto-tuned `high`.
+    public var highMin: Int?
+    /// `high_max` (6.7+): the upper bound of the auto-tuned `high`.
+    public var highMax: Int?
 
     /// Creates a pageset.
     public init(cpu: Int, count: Int, high: Int, batch: Int, statThreshold: Int? = nil) {

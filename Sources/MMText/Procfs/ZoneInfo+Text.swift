@@ -80,6 +80,10 @@ extension ZoneInfo {
       let high = try field("              high:", &cursor, bytes, signed: true)
       let batch = try field("              batch:", &cursor, bytes, signed: true)
       var pageset = Pageset(cpu: cpu, count: count, high: high, batch: batch)
+      if cursor.sees("              high_min:", bytes) {
+        pageset.highMin = try field("              high_min:", &cursor, bytes, signed: true)
+        pageset.highMax = try field("              high_max:", &cursor, bytes, signed: true)
+      }
       if cursor.sees("  vm stats threshold:", bytes) {
         pageset.statThreshold = try field("  vm stats threshold:", &cursor, bytes, signed: true)
       }
@@ -164,9 +168,18 @@ extension ZoneInfo {
       text.append("\n  pagesets")
       for pageset in details.pagesets {
         text.append("\n    cpu: \(pageset.cpu)")
-        text.append("\n              count: \(pageset.count)")
-        text.append("\n              high:  \(pageset.high)")
-        text.append("\n              batch: \(pageset.batch)")
+        if let highMin = pageset.highMin, let highMax = pageset.highMax {
+          // 6.7+: the labels are padded to the width of `high_min:`.
+          text.append("\n              count:    \(pageset.count)")
+          text.append("\n              high:     \(pageset.high)")
+          text.append("\n              batch:    \(pageset.batch)")
+          text.append("\n              high_min: \(highMin)")
+          text.append("\n              high_max: \(highMax)")
+        } else {
+          text.append("\n              count: \(pageset.count)")
+          text.append("\n              high:  \(pageset.high)")
+          text.append("\n              batch: \(pageset.batch)")
+        }
         if let threshold = pageset.statThreshold {
           text.append("\n  vm stats threshold: \(threshold)")
         }

@@ -1,0 +1,83 @@
+internal import ArgumentParser
+internal import Foundation
+internal import MMCore
+internal import MMDiagnose
+internal import MMText
+
+/// `oomlab inspect`: what a live or captured machine's memory zones are set up to do, checked
+/// against the model.
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect",
+    abstract: "Show a machine's zone watermarks and reserves beside the model's recomputation.",
+    discussion: """
+      Reads zoneinfo (and sys/vm, version, pagetypeinfo when present) from /proc or from a
+      directory laid out like it, recomputes min_free_kbytes, min/low/high and protection with
+      the kernel's formulas, and says which history explains each zone: computed at boot, or
+      recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the
+      live machine /dev/kmsg.
+      """)
+
+  @Option(help: "A directory laid out like /proc.")
+  var proc = "/proc"
+
+  @Option(help: "A kernel log with the boot messages (for the late 'Freeing … memory' lines).")
+  var dmesg: String?
+
+  @Option(help: "The kernel release, when the directory has no 'version' file.")
+  var kernel: String?
+
+  @Flag(help: "Print a JSON object instead of text.")
+  var json = false
+
+  func run() throws {
+    do {
+      let directory = ProcDirectory(path: proc)
+      let zoneInfo = try directory.zoneInfo()
+      let version = try resolveKernel(directory)
+      let bootLog = try dmesg.map(readLog) ?? (directory.isLive ? liveKernelLog() : nil)
+      let report = WatermarkInspection(
+        zoneInfo: zoneInfo, sysVM: try directory.sysVM(), kernel: version,
+        bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
+        transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
+        pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      } else {
+        print(report.text, terminator: "")
+      }
+    } catch let error as InputError {
+      throw failure(error.message, status: 1)
+    } catch let error as KernelVersionError {
+      throw failure(error.description, status: 2)
+    }
+  }
+
+  private func resolveKernel(_ directory: ProcDirectory) throws -> KernelVersion {
+    if let kernel { return try KernelVersion(parsing: kernel) }
+    if let version = try directory.kernelVersion() { return version }
+    throw InputError(message: "\(proc): no 'version' file; pass --kernel")
+  }
+
+  private func readLog(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(message: "\(path): cannot read")
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// THP's mode from /sys/kernel/mm/transparent_hugepage/enabled (`always [madvise] never`).
+  private func liveTransparentHugepageMode() -> TransparentHugepageMode? {
+    guard
+      let data = FileManager.default.contents(
+        atPath: "/sys/kernel/mm/transparent_hugepage/enabled")
+    else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    guard let open = text.firstIndex(of: "["), let close = text.firstIndex(of: "]") else {
+      return nil
+    }
+    return TransparentHugepageMode(rawValue: String(text[text.index(after: open)..<close]))
+  }
+}

@@ -1,0 +1,106 @@
+internal import Foundation
+internal import MMCore
+internal import MMText
+
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
+/// A directory laid out like /proc (the live /proc, or a capture): reads the files inspect uses.
+///
+/// Missing files give `nil`; unreadable or malformed ones throw an ``InputError`` naming the
+/// file (and line, for a parse error).
+struct ProcDirectory {
+  /// The directory's path.
+  var path: String
+
+  /// Whether this is the running machine's /proc.
+  var isLive: Bool { URL(fileURLWithPath: path).standardizedFileURL.path == "/proc" }
+
+  /// The text of `relative` (e.g. `zoneinfo`, `sys/vm/min_free_kbytes`), or `nil` if absent.
+  func text(_ relative: String) throws -> String? {
+    let file = (path as NSString).appendingPathComponent(relative)
+    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw InputError(message: "\(file): cannot read")
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// `/proc/zoneinfo`, required.
+  func zoneInfo() throws -> ZoneInfo {
+    guard let text = try text("zoneinfo") else {
+      throw InputError(message: "\((path as NSString).appendingPathComponent("zoneinfo")): missing")
+    }
+    return try parse { () throws(ProcfsParseError) in
+      try ZoneInfo(parsing: text, file: file("zoneinfo"))
+    }
+  }
+
+  /// `/proc/pagetypeinfo`, if present and readable.
+  func pageTypeInfo() throws -> PageTypeInfo? {
+    guard let text = try? text("pagetypeinfo") else { return nil }
+    return try parse { () throws(ProcfsParseError) in
+      try PageTypeInfo(parsing: text, file: file("pagetypeinfo"))
+    }
+  }
+
+  /// The values under `sys/vm/` (empty when the directory has none).
+  func sysVM() throws -> SysVM {
+    let folder = (path as NSString).appendingPathComponent("sys/vm")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    var files: [String: String] = [:]
+    for name in names {
+      if let text = try? text("sys/vm/" + name) { files[name] = text }
+    }
+    return try parse { () throws(ProcfsParseError) in try SysVM(parsing: files) }
+  }
+
+  /// The release `version` names (`Linux version …`), if the file is there.
+  func kernelVersion() throws -> KernelVersion? {
+    guard let text = try text("version") else { return nil }
+    return KernelVersion.find(inLogLine: text)
+  }
+
+  private func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+  private func parse<T>(_ body: () throws(ProcfsParseError) -> T) throws -> T {
+    do {
+      return try body()
+    } catch {
+      throw InputError(message: error.description)
+    }
+  }
+}
+
+/// Bad or missing input: printed as one line, exit status 1.
+struct InputError: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}
+
+/// The running kernel's log as text, read from /dev/kmsg without blocking; `nil` when it cannot
+/// be read (no permission, no such device).
+func liveKernelLog() -> String? {
+  #if canImport(Glibc)
+    let descriptor = open("/dev/kmsg", O_RDONLY | O_NONBLOCK)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var text = ""
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EPIPE { continue }  // a record was overwritten; go on
+      guard count > 0 else { break }
+      // "priority,sequence,microseconds,flags;message"
+      let record = buffer[0..<count]
+      if let semicolon = record.firstIndex(of: UInt8(ascii: ";")) {
+        let message = record[(semicolon + 1)...].prefix { $0 != UInt8(ascii: "\n") }
+        text += String(decoding: message, as: UTF8.self) + "\n"
+      }
+    }
+    return text.isEmpty ? nil : text
+  #else
+    return nil
+  #endif
+}

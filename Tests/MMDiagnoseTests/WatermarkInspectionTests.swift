@@ -1,0 +1,102 @@
+import Foundation
+import MMCore
+import MMDiagnose
+import MMText
+import Testing
+
+/// `oomlab inspect`'s watermark check against real kernels: every captured /proc of the ground
+/// truth (Debian 6.1 x86_64 and arm64) and this machine's live /proc.
+@Suite(.timeLimit(.minutes(2)))
+struct WatermarkInspectionTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth")
+
+  /// Every `proc/` folder with a zoneinfo.
+  static let snapshots: [URL] = {
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+    else { return [] }
+    return walker.compactMap { $0 as? URL }
+      .filter {
+        $0.lastPathComponent == "zoneinfo"
+          && $0.deletingLastPathComponent().lastPathComponent == "proc"
+      }
+      .map { $0.deletingLastPathComponent() }
+      .sorted { $0.path < $1.path }
+  }()
+
+  static func read(_ url: URL) -> String? {
+    (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// The run's boot log: the nearest `dmesg.txt` above the snapshot.
+  static func bootLog(for folder: URL) -> String? {
+    var directory = folder
+    while directory.path.hasPrefix(root.path) {
+      if let text = read(directory.appendingPathComponent("dmesg.txt")) { return text }
+      directory.deleteLastPathComponent()
+    }
+    return nil
+  }
+
+  static func inspect(_ folder: URL) throws -> (WatermarkInspection, ZoneInfo) {
+    let zoneInfo = try ZoneInfo(parsing: read(folder.appendingPathComponent("zoneinfo")) ?? "")
+    var files: [String: String] = [:]
+    let vm = folder.appendingPathComponent("sys/vm")
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: vm.path)) ?? [] {
+      files[name] = read(vm.appendingPathComponent(name))
+    }
+    let version = read(folder.appendingPathComponent("version")).flatMap {
+      KernelVersion.find(inLogLine: $0)
+    }
+    let report = WatermarkInspection(
+      zoneInfo: zoneInfo, sysVM: try SysVM(parsing: files), kernel: try #require(version),
+      bootMemory: bootLog(for: folder).map { BootMemory(parsingLog: $0) })
+    return (report, zoneInfo)
+  }
+
+  @Test func everySnapshotIsFound() {
+    #expect(Self.snapshots.count == 75)
+  }
+
+  @Test(arguments: snapshots)
+  func modelReproducesTheKernelsWatermarksAndProtection(folder: URL) throws {
+    let (report, zoneInfo) = try Self.inspect(folder)
+    #expect(report.agrees, "\(report.zones.flatMap(\.differences))")
+    #expect(report.zones.count == zoneInfo.entries.count)
+    #expect(!report.zones.contains { $0.managed > 0 && $0.history == "unexplained" })
+  }
+
+  /// As booted, with THP off at boot (less than 512 MiB managed switches it off), the model's
+  /// default min_free_kbytes is the kernel's.
+  @Test(
+    arguments: snapshots.filter {
+      ["00-as-booted", "00-boot"].contains($0.deletingLastPathComponent().lastPathComponent)
+    })
+  func bootDefaultMatchesWhereTHPWasOff(folder: URL) throws {
+    let (report, zoneInfo) = try Self.inspect(folder)
+    let managed = zoneInfo.entries.reduce(0) { $0 + $1.managed }
+    let thpOff = managed < 131072 || folder.path.contains("thp-never")
+    if thpOff {
+      #expect(report.minFreeKbytes.modelDefault == report.minFreeKbytes.kernel)
+    }
+  }
+
+  @Test func historiesAreNamed() throws {
+    let booted = try #require(Self.snapshots.first { $0.path.hasSuffix("m256M/00-as-booted/proc") })
+    let written = try #require(
+      Self.snapshots.first { $0.path.hasSuffix("m256M/02-mfk-16384_wsf-default/proc") })
+    #expect(try Self.inspect(booted).0.zones.map(\.history).prefix(2) == ["boot", "boot"])
+    #expect(
+      try Self.inspect(written).0.zones.map(\.history).prefix(2) == ["recomputed", "recomputed"])
+  }
+
+  @Test func withoutTheBootLogBootValuesAreNamedAsUnexplained() throws {
+    let booted = try #require(Self.snapshots.first { $0.path.hasSuffix("m256M/00-as-booted/proc") })
+    let zoneInfo = try ZoneInfo(parsing: Self.read(booted.appendingPathComponent("zoneinfo")) ?? "")
+    let report = WatermarkInspection(
+      zoneInfo: zoneInfo, sysVM: SysVM(minFreeKbytes: 1615),
+      kernel: try KernelVersion(parsing: "6.1.0"))
+    #expect(!report.agrees)
+    #expect(report.zones[1].differences.first?.contains("pass the boot log with --dmesg") == true)
+  }
+}
