@@ -52,7 +52,9 @@ let package = Package(
     .testTarget(
       name: "_MMUtilitiesTests", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"], swiftSettings: strictSettings),
-    .testTarget(name: "MMSimTests", dependencies: ["MMSim"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "MMSimTests", dependencies: ["MMSim", "MMCore", "MMText"], swiftSettings: strictSettings
+    ),
     .testTarget(
       name: "MMTextTests", dependencies: ["MMText", "MMCore"], swiftSettings: strictSettings),
     .testTarget(

@@ -17,7 +17,7 @@ struct ProcDirectory {
   /// Whether this is the running machine's /proc.
   var isLive: Bool { URL(fileURLWithPath: path).standardizedFileURL.path == "/proc" }
 
-  /// The text of `relative` (e.g. `zoneinfo`, `sys/vm/min_free_kbytes`), or `nil` if absent.
+  /// The text of a file such as `zoneinfo` or `sys/vm/min_free_kbytes`; `nil` if absent.
   func text(_ relative: String) throws -> String? {
     let file = (path as NSString).appendingPathComponent(relative)
     guard FileManager.default.fileExists(atPath: file) else { return nil }

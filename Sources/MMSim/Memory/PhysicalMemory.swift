@@ -12,6 +12,10 @@ struct ZoneCounters {
   var reservedHighAtomic = 0
   /// Pages on the per-cpu lists.
   var perCPUPages = 0
+  /// Pages handed out from the zone (`pgalloc_<zone>`).
+  var allocatedPages = 0
+  /// Pages freed in the zone (its share of `pgfree`).
+  var freedPages = 0
 }
 
 /// The simulated physical memory of one machine: every frame, every pageblock's migratetype, the
@@ -366,4 +370,11 @@ public struct PhysicalMemory: ~Copyable {
   public func reservedHighAtomic(zone: Int) -> Int { counters[zone].reservedHighAtomic }
   /// Pages on a zone's per-cpu lists (`free_pcp`).
   public func perCPUPages(zone: Int) -> Int { counters[zone].perCPUPages }
+}
+
+extension PhysicalMemory {
+  /// Pages allocated from a zone so far (`pgalloc_<zone>`).
+  public func allocatedPages(zone: Int) -> Int { counters[zone].allocatedPages }
+  /// Pages freed into a zone so far (its share of `pgfree`).
+  public func freedPages(zone: Int) -> Int { counters[zone].freedPages }
 }

@@ -64,6 +64,7 @@ extension PhysicalMemory {
         else { continue }
         if let pfn = rmqueue(zone: zone, order: order, type: type, flags: flags, perCPU: true) {
           recordAllocation(pfn, order: order, type: type)
+          counters[zone].allocatedPages &+= 1 << order
           if order > 0 && earnsHighAtomicReserve(flags) {
             reserveHighAtomicPageblock(containing: pfn, zone: zone)
           }
@@ -90,6 +91,7 @@ extension PhysicalMemory {
     precondition(
       frames[i].state == .allocatedHead && Int(frames[i].order) == order,
       "freeing PFN \(pfn) order \(order), which is not an allocated block of that order")
+    counters[Int(frames[i].zone)].freedPages &+= 1 << order
     if isPerCPUOrder(order) {
       freeToPerCPU(pfn, order: order)
     } else {

@@ -1,0 +1,105 @@
+public import MMCore
+
+/// A simulated machine's memory with its `vm` sysctls: the physical memory and the watermark
+/// state the kernel derives from the sysctls, kept in step.
+///
+/// Writing `min_free_kbytes` or `watermark_scale_factor` recomputes the watermarks from the
+/// current managed pages; reading or writing `lowmem_reserve_ratio` recomputes lowmem_reserve;
+/// switching THP on runs khugepaged's min_free_kbytes hook (zones-watermarks.md §2.3).
+public struct SimulatedMachine: ~Copyable {
+  /// The frames, free lists and per-cpu lists.
+  public var memory: PhysicalMemory
+  /// `min_free_kbytes`, the watermarks and lowmem_reserve as the kernel keeps them.
+  public private(set) var reserves: WatermarkState
+
+  /// What the boot sequence needs beyond the layout.
+  public struct Boot: Sendable {
+    /// Pages per zone freed after the boot computations (initrd, `__init` sections).
+    public var lateFreedPages: [Int]
+    /// THP's mode at boot; `nil` for a kernel without THP.
+    public var transparentHugepage: TransparentHugepageMode?
+    /// `vm.watermark_scale_factor`.
+    public var watermarkScaleFactor: Int
+    /// `vm.lowmem_reserve_ratio`, or the version's default.
+    public var lowmemReserveRatio: [Int]?
+
+    /// Creates boot options.
+    public init(
+      lateFreedPages: [Int] = [], transparentHugepage: TransparentHugepageMode? = .never,
+      watermarkScaleFactor: Int = 10, lowmemReserveRatio: [Int]? = nil
+    ) {
+      self.lateFreedPages = lateFreedPages
+      self.transparentHugepage = transparentHugepage
+      self.watermarkScaleFactor = watermarkScaleFactor
+      self.lowmemReserveRatio = lowmemReserveRatio
+    }
+  }
+
+  /// Boots a machine: every managed page free, watermarks and reserves as the kernel's boot
+  /// sequence leaves them.
+  public init(layout: MachineLayout, rules: AllocatorRules, boot: Boot = Boot()) {
+    let fresh = PhysicalMemory(layout: layout, rules: rules)
+    var cma: [Int] = []
+    for zone in layout.zones.indices { cma.append(fresh.cmaPages(zone: zone)) }
+    let zones = fresh.watermarkZones
+    memory = fresh
+    reserves = WatermarkState(
+      booting: WatermarkState.BootConfiguration(
+        version: rules.kernel, zones: zones, lateFreedPages: boot.lateFreedPages, cmaPages: cma,
+        transparentHugepage: boot.transparentHugepage, pageblockOrder: layout.pageblockOrder,
+        pageShift: layout.pageSize.trailingZeroBitCount,
+        watermarkScaleFactor: boot.watermarkScaleFactor,
+        lowmemReserveRatio: boot.lowmemReserveRatio))
+    memory.applyReserves(reserves)
+  }
+
+  /// `echo N > /proc/sys/vm/min_free_kbytes`.
+  public mutating func writeMinFreeKbytes(_ kbytes: Int) {
+    reserves.writeMinFreeKbytes(kbytes)
+    memory.applyReserves(reserves)
+  }
+
+  /// `echo N > /proc/sys/vm/watermark_scale_factor`.
+  public mutating func writeWatermarkScaleFactor(_ factor: Int) {
+    reserves.writeWatermarkScaleFactor(factor)
+    memory.applyReserves(reserves)
+  }
+
+  /// `cat /proc/sys/vm/lowmem_reserve_ratio` (a read recomputes lowmem_reserve).
+  public mutating func readLowmemReserveRatio() -> [Int] {
+    reserves.readLowmemReserveRatio()
+    memory.applyReserves(reserves)
+    return reserves.lowmemReserveRatio
+  }
+
+  /// `echo … > /proc/sys/vm/lowmem_reserve_ratio`.
+  public mutating func writeLowmemReserveRatio(_ ratio: [Int]) {
+    reserves.writeLowmemReserveRatio(ratio)
+    memory.applyReserves(reserves)
+  }
+
+  /// `echo mode > /sys/kernel/mm/transparent_hugepage/enabled`.
+  public mutating func writeTransparentHugepageEnabled(_ mode: TransparentHugepageMode) {
+    reserves.writeTransparentHugepageEnabled(mode)
+    memory.applyReserves(reserves)
+  }
+}
+
+extension PhysicalMemory {
+  /// The zones as the watermark formulas see them: kind and managed pages, in layout order.
+  public var watermarkZones: [WatermarkZone] {
+    layout.zones.map { WatermarkZone(node: $0.node, $0.kind, managed: $0.managed) }
+  }
+
+  /// Installs the state's watermarks (keeping each zone's current boost) and lowmem_reserve.
+  public mutating func applyReserves(_ state: WatermarkState) {
+    for zone in layout.zones.indices where zone < state.watermarks.count {
+      var marks = state.watermarks[zone]
+      marks.boost = settings[zone].watermarks.boost
+      settings[zone].setWatermarks(marks, rules: rules)
+      if state.lowmemReserve[zone].count == settings[zone].reserveCount {
+        settings[zone].lowmemReserve = state.lowmemReserve[zone]
+      }
+    }
+  }
+}
