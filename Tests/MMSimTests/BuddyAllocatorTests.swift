@@ -76,6 +76,36 @@ struct BuddyAllocatorTests {
     #expect((0..<2).map { memory.freeBlocks(zone: $0) } == initial)
   }
 
+  /// A long history on a larger machine, checked every 10 000 steps.
+  @Test func longHistoryKeepsInvariants() {
+    var memory = PhysicalMemory(
+      layout: .fromRAM(256 << 20, architecture: .x86_64),
+      rules: AllocatorRules(kernel: Self.kernel("6.1")))
+    let initial = (0..<2).map { memory.freeBlocks(zone: $0) }
+    let kernel = Self.kernel("6.1")
+    let masks = [0xcc0, 0x100cca, 0x820, 0xcd0, 0xcc1].map { GFPMask(rawValue: $0, kernel: kernel) }
+    var random = SplitMix(seed: 42)
+    var held: [Allocation] = []
+    for step in 1...60_000 {
+      if held.count < 20_000 && (held.isEmpty || random.next() % 5 < 3) {
+        let mask = masks[Int(random.next() % 5)]
+        let order = [0, 0, 0, 0, 1, 2, 3, 5, 9, 10][Int(random.next() % 10)]
+        if let block = memory.allocateFromFreelist(order: order, mask: mask, flags: [.cma]) {
+          held.append(block)
+        }
+      } else {
+        held.swapAt(Int(random.next() % UInt64(held.count)), held.count - 1)
+        let block = held.removeLast()
+        memory.free(block.pfn, order: block.order)
+      }
+      if step % 10_000 == 0 { #expect(memory.invariantViolations() == [], "step \(step)") }
+    }
+    for block in held { memory.free(block.pfn, order: block.order) }
+    for zone in 0..<2 { memory.drainAllPerCPU(zone: zone) }
+    #expect(memory.invariantViolations() == [])
+    #expect((0..<2).map { memory.freeBlocks(zone: $0) } == initial)
+  }
+
   @Test func doubleFreeTraps() async {
     await #expect(processExitsWith: .failure) {
       var memory = BuddyAllocatorTests.smallMachine()

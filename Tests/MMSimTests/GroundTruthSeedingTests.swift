@@ -50,8 +50,9 @@ struct GroundTruthSeedingTests {
         return BuddyInfo.Row(node: row.node, zone: row.zone, freeBlocks: counts)
       })
     #expect(memory.buddyInfo() == sums)
-    // The zoneinfo layout (every line, numbers aside) is the kernel's.
     let strip = { (text: String) in text.filter { !$0.isNumber } }
+    #expect(strip(memory.buddyInfo().render()) == strip(try Self.text(folder, "buddyinfo")))
+    // The zoneinfo layout (every line, numbers aside) is the kernel's.
     #expect(strip(memory.zoneInfo().render()) == strip(try Self.text(folder, "zoneinfo")))
   }
 }

@@ -4,8 +4,9 @@ import MMSim
 import MMText
 import Testing
 
-/// Sysctl writes recompute the simulated machine's watermarks as the kernel does, and the
-/// allocator honours them. Checked against the 256 MiB ground-truth run (Debian 6.1).
+/// Sysctl writes recompute the simulated machine's watermarks as the kernel does.
+///
+/// The allocator honours them. Checked against the 256 MiB ground-truth run (Debian 6.1).
 @Suite(.timeLimit(.minutes(2)))
 struct SimulatedMachineTests {
   static let run = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -94,5 +95,26 @@ struct SimulatedMachineCounterTests {
     #expect(stat.value(named: "pgalloc_dma32") == 0)
     #expect(stat.value(named: "pgfree") == 4)
     #expect(try VMStat(parsing: stat.render()) == stat)
+  }
+}
+
+extension SimulatedMachineTests {
+  static func read(_ step: String, _ file: String) throws -> String {
+    try String(contentsOf: run.appendingPathComponent("\(step)/proc/\(file)"), encoding: .utf8)
+  }
+
+  @Test func aCapturedMachineRecomputesOnASysctlWrite() throws {
+    var files: [String: String] = [:]
+    for name in ["min_free_kbytes", "watermark_scale_factor", "lowmem_reserve_ratio"] {
+      files[name] = try Self.read("00-as-booted", "sys/vm/" + name)
+    }
+    var machine = try SimulatedMachine(
+      zoneInfo: try Self.zoneInfo("00-as-booted"),
+      pageTypeInfo: try PageTypeInfo(parsing: Self.read("00-as-booted", "pagetypeinfo")),
+      sysVM: try SysVM(parsing: files),
+      rules: AllocatorRules(kernel: try KernelVersion(parsing: "6.1.0")))
+    #expect(Self.marks(machine) == (try Self.expected("00-as-booted")))
+    machine.writeMinFreeKbytes(16384)
+    #expect(Self.marks(machine) == (try Self.expected("02-mfk-16384_wsf-default")))
   }
 }

@@ -3,7 +3,9 @@ public import MMCore
 /// `/proc/meminfo` and `/proc/vmstat` of a simulated machine: the counters the model keeps, the
 /// others printed as 0 (docs/fidelity.md lists which).
 extension SimulatedMachine {
-  /// `/proc/meminfo` in the 6.1 field order. Modelled: MemTotal, MemFree, MemAvailable (free
+  /// `/proc/meminfo` in the 6.1 field order.
+  ///
+  /// Modelled: MemTotal, MemFree, MemAvailable (free
   /// less `totalreserve_pages`: no page cache or reclaimable slab yet), CmaTotal, CmaFree,
   /// Hugepagesize.
   public func memInfo() -> MemInfo {

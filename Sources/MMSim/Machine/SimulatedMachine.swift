@@ -50,38 +50,59 @@ public struct SimulatedMachine: ~Copyable {
         pageShift: layout.pageSize.trailingZeroBitCount,
         watermarkScaleFactor: boot.watermarkScaleFactor,
         lowmemReserveRatio: boot.lowmemReserveRatio))
-    memory.applyReserves(reserves)
+    memory.applyWatermarks(reserves)
+    memory.applyLowmemReserve(reserves)
+  }
+
+  /// Rebuilds a captured machine (see ``PhysicalMemory/init(zoneInfo:pageTypeInfo:rules:)``)
+  /// with the sysctls it had: its watermarks and reserves stay the captured ones until a sysctl
+  /// event recomputes them from the current managed pages. The captured `min_free_kbytes` is
+  /// taken as user-set (a capture cannot tell), so a later THP switch does not lower it.
+  ///
+  /// - Throws: ``SeedError`` when the capture's counts cannot be laid out.
+  public init(zoneInfo: ZoneInfo, pageTypeInfo: PageTypeInfo, sysVM: SysVM, rules: AllocatorRules)
+    throws(SeedError)
+  {
+    let seeded = try PhysicalMemory(zoneInfo: zoneInfo, pageTypeInfo: pageTypeInfo, rules: rules)
+    let zones = seeded.watermarkZones
+    let layout = seeded.layout
+    memory = seeded
+    reserves = WatermarkState(
+      version: rules.kernel, zones: zones, pageShift: layout.pageSize.trailingZeroBitCount,
+      pageblockOrder: layout.pageblockOrder, transparentHugepage: nil,
+      watermarkScaleFactor: sysVM.watermarkScaleFactor ?? 10,
+      lowmemReserveRatio: sysVM.lowmemReserveRatio, userMinFreeKbytes: sysVM.minFreeKbytes)
   }
 
   /// `echo N > /proc/sys/vm/min_free_kbytes`.
   public mutating func writeMinFreeKbytes(_ kbytes: Int) {
     reserves.writeMinFreeKbytes(kbytes)
-    memory.applyReserves(reserves)
+    memory.applyWatermarks(reserves)
   }
 
   /// `echo N > /proc/sys/vm/watermark_scale_factor`.
   public mutating func writeWatermarkScaleFactor(_ factor: Int) {
     reserves.writeWatermarkScaleFactor(factor)
-    memory.applyReserves(reserves)
+    memory.applyWatermarks(reserves)
   }
 
   /// `cat /proc/sys/vm/lowmem_reserve_ratio` (a read recomputes lowmem_reserve).
   public mutating func readLowmemReserveRatio() -> [Int] {
     reserves.readLowmemReserveRatio()
-    memory.applyReserves(reserves)
+    memory.applyLowmemReserve(reserves)
     return reserves.lowmemReserveRatio
   }
 
   /// `echo … > /proc/sys/vm/lowmem_reserve_ratio`.
   public mutating func writeLowmemReserveRatio(_ ratio: [Int]) {
     reserves.writeLowmemReserveRatio(ratio)
-    memory.applyReserves(reserves)
+    memory.applyLowmemReserve(reserves)
   }
 
   /// `echo mode > /sys/kernel/mm/transparent_hugepage/enabled`.
   public mutating func writeTransparentHugepageEnabled(_ mode: TransparentHugepageMode) {
     reserves.writeTransparentHugepageEnabled(mode)
-    memory.applyReserves(reserves)
+    memory.applyWatermarks(reserves)
   }
 }
 
@@ -91,12 +112,19 @@ extension PhysicalMemory {
     layout.zones.map { WatermarkZone(node: $0.node, $0.kind, managed: $0.managed) }
   }
 
-  /// Installs the state's watermarks (keeping each zone's current boost) and lowmem_reserve.
-  public mutating func applyReserves(_ state: WatermarkState) {
+  /// Installs the state's watermarks, keeping each zone's current boost
+  /// (`setup_per_zone_wmarks()`; per-cpu `high` follows).
+  public mutating func applyWatermarks(_ state: WatermarkState) {
     for zone in layout.zones.indices where zone < state.watermarks.count {
       var marks = state.watermarks[zone]
       marks.boost = settings[zone].watermarks.boost
       settings[zone].setWatermarks(marks, rules: rules)
+    }
+  }
+
+  /// Installs the state's lowmem_reserve (`setup_per_zone_lowmem_reserve()`).
+  public mutating func applyLowmemReserve(_ state: WatermarkState) {
+    for zone in layout.zones.indices where zone < state.lowmemReserve.count {
       if state.lowmemReserve[zone].count == settings[zone].reserveCount {
         settings[zone].lowmemReserve = state.lowmemReserve[zone]
       }
