@@ -54,9 +54,11 @@ public struct SimulatedMachine: ~Copyable {
     memory.applyLowmemReserve(reserves)
   }
 
-  /// Rebuilds a captured machine (see ``PhysicalMemory/init(zoneInfo:pageTypeInfo:rules:)``)
-  /// with the sysctls it had: its watermarks and reserves stay the captured ones until a sysctl
-  /// event recomputes them from the current managed pages. The captured `min_free_kbytes` is
+  /// Rebuilds a captured machine with the sysctls it had.
+  ///
+  /// The memory is seeded as ``PhysicalMemory/init(zoneInfo:pageTypeInfo:rules:)`` does; its
+  /// watermarks and reserves stay the captured ones until a sysctl event recomputes them from
+  /// the current managed pages. The captured `min_free_kbytes` is
   /// taken as user-set (a capture cannot tell), so a later THP switch does not lower it.
   ///
   /// - Throws: ``SeedError`` when the capture's counts cannot be laid out.
