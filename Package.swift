@@ -29,15 +29,19 @@ let package = Package(
   ],
   targets: [
     // Core library: vocabulary → engine / formats → diagnosis → CLI (../DESIGN.md).
-    .target(name: "_MMUtilities", swiftSettings: strictSettings),
-    .target(name: "MMCore", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
+    .target(name: "_MMUtilities", exclude: ["README.md"], swiftSettings: strictSettings),
     .target(
-      name: "MMSim", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+      name: "MMCore", dependencies: ["_MMUtilities"], exclude: ["README.md"],
+      swiftSettings: strictSettings),
     .target(
-      name: "MMText", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+      name: "MMSim", dependencies: ["MMCore", "_MMUtilities"], exclude: ["README.md"],
+      swiftSettings: strictSettings),
     .target(
-      name: "MMDiagnose", dependencies: ["MMCore", "MMSim", "MMText"], swiftSettings: strictSettings
-    ),
+      name: "MMText", dependencies: ["MMCore", "_MMUtilities"], exclude: ["README.md"],
+      swiftSettings: strictSettings),
+    .target(
+      name: "MMDiagnose", dependencies: ["MMCore", "MMSim", "MMText"], exclude: ["README.md"],
+      swiftSettings: strictSettings),
 
     // Tools
     .executableTarget(
