@@ -53,21 +53,26 @@ let package = Package(
       swiftSettings: strictSettings),
 
     // Tests (fixtures live in Tests/Fixtures and are found with #filePath)
+    .target(name: "MMTestSupport", path: "Tests/MMTestSupport", swiftSettings: strictSettings),
     .testTarget(
       name: "_MMUtilitiesTests", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
-    .testTarget(name: "MMCoreTests", dependencies: ["MMCore"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MMSimTests", dependencies: ["MMSim", "MMCore", "MMText"], swiftSettings: strictSettings
+      name: "MMCoreTests", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "MMSimTests",
+      dependencies: ["MMSim", "MMCore", "MMText", "MMTestSupport", "_MMUtilities"],
+      swiftSettings: strictSettings
     ),
     .testTarget(
-      name: "MMTextTests", dependencies: ["MMText", "MMCore"], swiftSettings: strictSettings),
+      name: "MMTextTests", dependencies: ["MMText", "MMCore", "MMTestSupport", "_MMUtilities"],
+      swiftSettings: strictSettings),
     .testTarget(
-      name: "MMDiagnoseTests", dependencies: ["MMDiagnose", "MMCore", "MMText"],
+      name: "MMDiagnoseTests", dependencies: ["MMDiagnose", "MMCore", "MMText", "MMTestSupport"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "oomlabTests",
       dependencies: [
-        "oomlab", "MMCore",
+        "oomlab", "MMCore", "MMTestSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -75,13 +80,15 @@ let package = Package(
     // Benchmarks (release: `swift package benchmark`)
     .executableTarget(
       name: "GFPDecode",
-      dependencies: ["MMCore", .product(name: "Benchmark", package: "benchmark")],
+      dependencies: ["MMCore", "_MMUtilities", .product(name: "Benchmark", package: "benchmark")],
       path: "Benchmarks/GFPDecode",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     .executableTarget(
       name: "PageAlloc",
-      dependencies: ["MMCore", "MMSim", .product(name: "Benchmark", package: "benchmark")],
+      dependencies: [
+        "MMCore", "MMSim", "_MMUtilities", .product(name: "Benchmark", package: "benchmark"),
+      ],
       path: "Benchmarks/PageAlloc",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),

@@ -1,5 +1,6 @@
 import Benchmark
 import MMCore
+import _MMUtilities
 
 /// Decoding GFP masks: `%pGg` rendering and the meaning, over 1 M masks per measured iteration
 /// block (`scalingFactor: .mega`), for a 6.1 kernel (the ground-truth machines) and 4.9 (the seed
@@ -14,14 +15,8 @@ let benchmarks: @Sendable () -> Void = {
   /// 1,024 masks shaped like those in real logs: a composite of the kernel's table plus zero to
   /// three single flags, drawn with a fixed seed.
   func sampleMasks(for dialect: GFPDialect) -> [UInt64] {
-    var state: UInt64 = 0x6f6f_6d6c_6162
-    func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z &>> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z &>> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z &>> 31)
-    }
+    var random = SplitMix64(seed: 0x6f6f_6d6c_6162)
+    func next() -> UInt64 { random.next() }
     let composites = dialect.nameTable.filter { $0.mask.nonzeroBitCount > 1 }.map(\.mask)
     let singles = dialect.nameTable.filter { $0.mask.nonzeroBitCount == 1 }.map(\.mask)
     return (0..<1024).map { _ in

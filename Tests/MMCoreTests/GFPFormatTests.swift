@@ -1,5 +1,6 @@
 import MMCore
 import Testing
+import _MMUtilities
 
 /// `%pGg` rendering and its inverse, per layout (worked examples: gfp-flags.md §2.3).
 struct GFPFormatTests {
@@ -82,7 +83,7 @@ struct GFPFormatTests {
   @Test(arguments: roundTripKernels)
   func parsingTheRenderingGivesBackTheMask(kernel: String) throws {
     let dialect = GFPDialect(kernel: try KernelVersion(parsing: kernel))
-    var random = SeededGenerator(seed: 0x6f6f_6d6c_6162)
+    var random = SplitMix64(seed: 0x6f6f_6d6c_6162)
     for _ in 0..<2_000 {
       // Mostly known bits, sometimes a stray bit the build does not define.
       var mask = random.next() & dialect.knownBits
@@ -142,18 +143,5 @@ struct GFPFormatTests {
     let error = #expect(throws: GFPParseError.self) { try dialect.parseNames(text) }
     #expect(error?.token == token)
     #expect(error?.reason == reason)
-  }
-}
-
-/// SplitMix64, so that the random masks are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z &>> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z &>> 31)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MMCore
 import MMDiagnose
+import MMTestSupport
 import MMText
 import Testing
 
@@ -8,30 +9,15 @@ import Testing
 /// truth (Debian 6.1 x86_64 and arm64) and this machine's live /proc.
 @Suite(.timeLimit(.minutes(2)))
 struct WatermarkInspectionTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth")
-
   /// Every `proc/` folder with a zoneinfo.
-  static let snapshots: [URL] = {
-    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
-    else { return [] }
-    return walker.compactMap { $0 as? URL }
-      .filter {
-        $0.lastPathComponent == "zoneinfo"
-          && $0.deletingLastPathComponent().lastPathComponent == "proc"
-      }
-      .map { $0.deletingLastPathComponent() }
-      .sorted { $0.path < $1.path }
-  }()
+  static let snapshots = Fixtures.procFolders(holding: "zoneinfo")
 
-  static func read(_ url: URL) -> String? {
-    (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) }
-  }
+  static func read(_ url: URL) -> String? { try? Fixtures.text(of: url) }
 
   /// The run's boot log: the nearest `dmesg.txt` above the snapshot.
   static func bootLog(for folder: URL) -> String? {
     var directory = folder
-    while directory.path.hasPrefix(root.path) {
+    while directory.path.hasPrefix(Fixtures.groundTruth.path) {
       if let text = read(directory.appendingPathComponent("dmesg.txt")) { return text }
       directory.deleteLastPathComponent()
     }

@@ -1,6 +1,7 @@
 import MMCore
 import MMSim
 import Testing
+import _MMUtilities
 
 /// The buddy allocator's bookkeeping: split, merge, per-cpu lists, invariants.
 @Suite(.timeLimit(.minutes(2)))
@@ -55,7 +56,7 @@ struct BuddyAllocatorTests {
       dialect.rawValue(of: .kernel).map { $0 | dialect.rawValue(of: .reclaimable) },
       dialect.rawValue(of: .kernel).map { $0 | dialect.rawValue(of: .dma) },
     ].compactMap { $0 }.map { GFPMask(rawValue: $0, kernel: version) }
-    var random = SplitMix(seed: seed)
+    var random = SplitMix64(seed: seed)
     var held: [Allocation] = []
     for step in 0..<3_000 {
       if held.isEmpty || random.next() % 3 != 0 {
@@ -84,7 +85,7 @@ struct BuddyAllocatorTests {
     let initial = (0..<2).map { memory.freeBlocks(zone: $0) }
     let kernel = Self.kernel("6.1")
     let masks = [0xcc0, 0x100cca, 0x820, 0xcd0, 0xcc1].map { GFPMask(rawValue: $0, kernel: kernel) }
-    var random = SplitMix(seed: 42)
+    var random = SplitMix64(seed: 42)
     var held: [Allocation] = []
     for step in 1...60_000 {
       if held.count < 20_000 && (held.isEmpty || random.next() % 5 < 3) {
@@ -114,19 +115,6 @@ struct BuddyAllocatorTests {
       memory.free(block.pfn, order: 2)
       memory.free(block.pfn, order: 2)
     }
-  }
-}
-
-/// SplitMix64 for seeded histories.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z &>> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z &>> 31)
   }
 }
 

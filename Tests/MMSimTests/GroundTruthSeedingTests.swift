@@ -1,6 +1,7 @@
 import Foundation
 import MMCore
 import MMSim
+import MMTestSupport
 import MMText
 import Testing
 
@@ -8,22 +9,13 @@ import Testing
 /// kernel's free counts and pageblock counts exactly, in the 6.1 file layout.
 @Suite(.timeLimit(.minutes(5)))
 struct GroundTruthSeedingTests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth")
-
   /// Every `proc/` folder holding both zoneinfo and pagetypeinfo.
-  static let snapshots: [URL] = {
-    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
-    else { return [] }
-    return walker.compactMap { $0 as? URL }
-      .filter { $0.lastPathComponent == "pagetypeinfo" }
-      .map { $0.deletingLastPathComponent() }
-      .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("zoneinfo").path) }
-      .sorted { $0.path < $1.path }
-  }()
+  static let snapshots = Fixtures.procFolders(holding: "pagetypeinfo").filter {
+    FileManager.default.fileExists(atPath: $0.appendingPathComponent("zoneinfo").path)
+  }
 
   static func text(_ folder: URL, _ name: String) throws -> String {
-    try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    try Fixtures.text(of: folder.appendingPathComponent(name))
   }
 
   static let kernel = (try? KernelVersion(parsing: "6.1.0")) ?? .newestKnown

@@ -2,6 +2,7 @@ import MMCore
 import MMSim
 import MMText
 import Testing
+import _MMUtilities
 
 /// The simulator's /proc files parse back to the values it rendered, after any history.
 @Suite(.timeLimit(.minutes(2)))
@@ -16,7 +17,7 @@ struct ProcRoundTripTests {
     let masks = [GFPComposite.kernel, .highuserMovable, .atomic].compactMap {
       dialect.rawValue(of: $0).map { GFPMask(rawValue: $0, kernel: kernel) }
     }
-    var random = SplitMix(seed: seed)
+    var random = SplitMix64(seed: seed)
     var held: [Allocation] = []
     for _ in 0..<2_000 {
       if held.isEmpty || random.next() % 3 != 0 {

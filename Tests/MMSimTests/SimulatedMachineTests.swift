@@ -1,6 +1,7 @@
 import Foundation
 import MMCore
 import MMSim
+import MMTestSupport
 import MMText
 import Testing
 
@@ -9,8 +10,7 @@ import Testing
 /// The allocator honours them. Checked against the 256 MiB ground-truth run (Debian 6.1).
 @Suite(.timeLimit(.minutes(2)))
 struct SimulatedMachineTests {
-  static let run = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth/watermarks/m256M")
+  static let run = Fixtures.groundTruth.appendingPathComponent("watermarks/m256M")
 
   static func zoneInfo(_ step: String) throws -> ZoneInfo {
     let url = run.appendingPathComponent(step).appendingPathComponent("proc/zoneinfo")

@@ -1,7 +1,9 @@
 import Foundation
 import MMCore
+import MMTestSupport
 import MMText
 import Testing
+import _MMUtilities
 
 struct BootMemoryTests {
   @Test func everyGroundTruthBootFreesTheSameLatePages() throws {

@@ -1,7 +1,9 @@
 import Foundation
 import MMCore
+import MMTestSupport
 import MMText
 import Testing
+import _MMUtilities
 
 struct ProcfsPageTypeInfoTests {
   static func fixture(_ path: String) throws -> PageTypeInfo {

@@ -1,7 +1,9 @@
 import Foundation
 import MMCore
+import MMTestSupport
 import MMText
 import Testing
+import _MMUtilities
 
 /// Every /proc file captured from the ground-truth kernel (Debian 6.1, x86_64 and arm64) parses,
 /// and renders back byte for byte.

@@ -1,5 +1,6 @@
 import Foundation
 import MMCore
+import MMTestSupport
 import MMText
 import Testing
 

@@ -1,10 +1,10 @@
 import Foundation
+import MMTestSupport
 import Testing
 
 /// `oomlab inspect` as a user runs it.
 struct InspectCommandTests {
-  static let groundTruth = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fixtures/ground-truth")
+  static let groundTruth = Fixtures.groundTruth
 
   func json(_ result: GFPCommandTests.Result) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

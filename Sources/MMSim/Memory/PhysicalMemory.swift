@@ -212,19 +212,7 @@ public struct PhysicalMemory: ~Copyable {
     frames[i].state = .freeHead
     frames[i].order = UInt8(order)
     frames[i].listType = UInt8(type.rawValue)
-    if atTail {
-      let tail = freeTails[list]
-      frames[i].prev = tail
-      frames[i].next = noFrame
-      if tail == noFrame { freeHeads[list] = pfn } else { frames[frameIndex(tail)].next = pfn }
-      freeTails[list] = pfn
-    } else {
-      let head = freeHeads[list]
-      frames[i].next = head
-      frames[i].prev = noFrame
-      if head == noFrame { freeTails[list] = pfn } else { frames[frameIndex(head)].prev = pfn }
-      freeHeads[list] = pfn
-    }
+    link(pfn, heads: freeHeads, tails: freeTails, list: list, atTail: atTail)
     freeCounts[list] &+= 1
     counters[zone].freePages &+= 1 << order
     if type == .cma { counters[zone].freeCMAPages &+= 1 << order }
@@ -233,27 +221,60 @@ public struct PhysicalMemory: ~Copyable {
   /// Takes a free block off its list (`del_page_from_free_list`); the frame becomes a tail.
   @inline(__always)
   mutating func removeFromFreeList(_ pfn: PFN) {
-    let i = frameIndex(pfn)
-    let frame = frames[i]
+    let frame = frames[frameIndex(pfn)]
     let order = Int(frame.order)
     let zone = Int(frame.zone)
     let list = listIndex(zone: zone, order: order, type: Int(frame.listType))
-    if frame.prev == noFrame {
-      freeHeads[list] = frame.next
-    } else {
-      frames[frameIndex(frame.prev)].next = frame.next
-    }
-    if frame.next == noFrame {
-      freeTails[list] = frame.prev
-    } else {
-      frames[frameIndex(frame.next)].prev = frame.prev
-    }
-    frames[i].state = .tail
+    unlink(pfn, heads: freeHeads, tails: freeTails, list: list)
     freeCounts[list] &-= 1
     counters[zone].freePages &-= 1 << order
     if frame.listType == UInt8(MigrateType.cma.rawValue) {
       counters[zone].freeCMAPages &-= 1 << order
     }
+  }
+
+  /// Links a frame into a doubly linked PFN list at its head or tail (`list_add` /
+  /// `list_add_tail` on `page->lru`).
+  @inline(__always)
+  func link(
+    _ pfn: PFN, heads: UnsafeMutableBufferPointer<PFN>, tails: UnsafeMutableBufferPointer<PFN>,
+    list: Int, atTail: Bool
+  ) {
+    let i = frameIndex(pfn)
+    if atTail {
+      let tail = tails[list]
+      frames[i].prev = tail
+      frames[i].next = noFrame
+      if tail == noFrame { heads[list] = pfn } else { frames[frameIndex(tail)].next = pfn }
+      tails[list] = pfn
+    } else {
+      let head = heads[list]
+      frames[i].next = head
+      frames[i].prev = noFrame
+      if head == noFrame { tails[list] = pfn } else { frames[frameIndex(head)].prev = pfn }
+      heads[list] = pfn
+    }
+  }
+
+  /// Unlinks a frame from its PFN list (`list_del`); the frame becomes a tail.
+  @inline(__always)
+  func unlink(
+    _ pfn: PFN, heads: UnsafeMutableBufferPointer<PFN>, tails: UnsafeMutableBufferPointer<PFN>,
+    list: Int
+  ) {
+    let i = frameIndex(pfn)
+    let frame = frames[i]
+    if frame.prev == noFrame {
+      heads[list] = frame.next
+    } else {
+      frames[frameIndex(frame.prev)].next = frame.next
+    }
+    if frame.next == noFrame {
+      tails[list] = frame.prev
+    } else {
+      frames[frameIndex(frame.next)].prev = frame.prev
+    }
+    frames[i].state = .tail
   }
 
   /// Moves a free block to another type's list, at the tail in 5.x+ (`move_to_free_list`), at

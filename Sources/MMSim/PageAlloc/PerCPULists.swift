@@ -21,38 +21,15 @@ extension PhysicalMemory {
     frames[i].state = .perCPUHead
     frames[i].order = UInt8(order)
     frames[i].listType = UInt8(type.rawValue)
-    if atTail {
-      let tail = perCPUTails[index]
-      frames[i].prev = tail
-      frames[i].next = noFrame
-      if tail == noFrame { perCPUHeads[index] = pfn } else { frames[frameIndex(tail)].next = pfn }
-      perCPUTails[index] = pfn
-    } else {
-      let head = perCPUHeads[index]
-      frames[i].next = head
-      frames[i].prev = noFrame
-      if head == noFrame { perCPUTails[index] = pfn } else { frames[frameIndex(head)].prev = pfn }
-      perCPUHeads[index] = pfn
-    }
+    link(pfn, heads: perCPUHeads, tails: perCPUTails, list: index, atTail: atTail)
     counters[zone].perCPUPages &+= 1 << order
   }
 
   /// Unlinks a block from its per-cpu list.
   @inline(__always)
   mutating func unlinkPerCPU(_ pfn: PFN, index: Int) {
-    let i = frameIndex(pfn)
-    let frame = frames[i]
-    if frame.prev == noFrame {
-      perCPUHeads[index] = frame.next
-    } else {
-      frames[frameIndex(frame.prev)].next = frame.next
-    }
-    if frame.next == noFrame {
-      perCPUTails[index] = frame.prev
-    } else {
-      frames[frameIndex(frame.next)].prev = frame.prev
-    }
-    frames[i].state = .tail
+    let frame = frames[frameIndex(pfn)]
+    unlink(pfn, heads: perCPUHeads, tails: perCPUTails, list: index)
     counters[Int(frame.zone)].perCPUPages &-= 1 << Int(frame.order)
   }
 

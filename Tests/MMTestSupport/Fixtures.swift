@@ -1,13 +1,17 @@
-import Foundation
+package import Foundation
 
-/// The fixtures copied unchanged from ../shared (corpus logs, ground-truth recordings).
-enum Fixtures {
-  /// `Tests/Fixtures`, found from this file's path.
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+/// The fixtures copied unchanged from ../shared (corpus logs, ground-truth recordings), found
+/// from this file's path so that tests never read ../shared.
+package enum Fixtures {
+  /// `Tests/Fixtures`.
+  package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+  /// `Tests/Fixtures/ground-truth`.
+  package static let groundTruth = root.appendingPathComponent("ground-truth")
+
   /// Every regular file below `Tests/Fixtures/<folder>`, sorted by path.
-  static func files(under folder: String) -> [URL] {
+  package static func files(under folder: String) -> [URL] {
     let base = root.appendingPathComponent(folder)
     guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)
     else { return [] }
@@ -17,25 +21,30 @@ enum Fixtures {
   }
 
   /// The file's text, split into lines (invalid UTF-8 repaired).
-  static func lines(of file: URL) throws -> [String] {
+  package static func lines(of file: URL) throws -> [String] {
     let data = try Data(contentsOf: file)
     return String(decoding: data, as: UTF8.self)
       .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   }
 
   /// The file's text (invalid UTF-8 repaired).
-  static func text(of file: URL) throws -> String {
+  package static func text(of file: URL) throws -> String {
     String(decoding: try Data(contentsOf: file), as: UTF8.self)
   }
 
   /// The ground-truth file called `name` in every captured `proc/` folder (`zoneinfo`,
   /// `sys/vm/min_free_kbytes`, …), sorted by path.
-  static func procFiles(named name: String) -> [URL] {
+  package static func procFiles(named name: String) -> [URL] {
     files(under: "ground-truth").filter { $0.path.hasSuffix("/proc/" + name) }
   }
 
+  /// The ground-truth `proc/` folders that hold `file` (`zoneinfo`, …), sorted by path.
+  package static func procFolders(holding file: String) -> [URL] {
+    procFiles(named: file).map { $0.deletingLastPathComponent() }
+  }
+
   /// The path of `file` below `Tests/Fixtures`, for messages.
-  static func relativePath(_ file: URL) -> String {
+  package static func relativePath(_ file: URL) -> String {
     file.path.replacingOccurrences(of: root.path + "/", with: "")
   }
 }
