@@ -40,6 +40,7 @@ struct InspectCommand: ParsableCommand {
         zoneInfo: zoneInfo, sysVM: try directory.sysVM(), kernel: version,
         bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
         transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
+        buddyInfo: try directory.buddyInfo(),
         pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
       if json {
         let encoder = JSONEncoder()

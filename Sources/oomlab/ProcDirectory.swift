@@ -45,6 +45,14 @@ struct ProcDirectory {
     }
   }
 
+  /// `/proc/buddyinfo`, if present.
+  func buddyInfo() throws -> BuddyInfo? {
+    guard let text = try text("buddyinfo") else { return nil }
+    return try parse { () throws(ProcfsParseError) in
+      try BuddyInfo(parsing: text, file: file("buddyinfo"))
+    }
+  }
+
   /// The values under `sys/vm/` (empty when the directory has none).
   func sysVM() throws -> SysVM {
     let folder = (path as NSString).appendingPathComponent("sys/vm")

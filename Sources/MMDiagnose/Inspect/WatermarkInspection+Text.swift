@@ -23,6 +23,15 @@ extension WatermarkInspection {
       ])
     }
     out += Self.table(rows)
+    let withBlocks = zones.filter { $0.freeBlocks != nil }
+    if !withBlocks.isEmpty {
+      let orders = withBlocks.map { $0.freeBlocks?.count ?? 0 }.max() ?? 0
+      var blockRows = [["free blocks"] + (0..<orders).map { "order \($0)" }]
+      for zone in withBlocks {
+        blockRows.append(["\(zone.node)/\(zone.zone)"] + (zone.freeBlocks ?? []).map(String.init))
+      }
+      out += "\n" + Self.table(blockRows, textColumns: 1)
+    }
     out += "\n"
     if agrees {
       out += "model agrees with your kernel: every zone's min/low/high and protection reproduced\n"
@@ -41,8 +50,9 @@ extension WatermarkInspection {
     return out
   }
 
-  /// Left-aligned first column, right-aligned numbers, two spaces between columns.
-  private static func table(_ rows: [[String]]) -> String {
+  /// Left-aligned first column (and `textColumns` last ones), right-aligned numbers, two spaces
+  /// between columns.
+  private static func table(_ rows: [[String]], textColumns: Int = 3) -> String {
     guard let columns = rows.first?.count else { return "" }
     let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
     var out = ""
@@ -50,7 +60,7 @@ extension WatermarkInspection {
       var line = ""
       for (column, cell) in row.enumerated() {
         let pad = String(repeating: " ", count: widths[column] - cell.count)
-        let isText = column == 0 || column >= columns - 2
+        let isText = column == 0 || (textColumns > 1 && column >= columns - (textColumns - 1))
         line += isText ? cell + pad : pad + cell
         if column < columns - 1 { line += "  " }
       }

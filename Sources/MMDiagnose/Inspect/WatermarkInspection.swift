@@ -56,6 +56,8 @@ public struct WatermarkInspection: Codable, Hashable, Sendable {
     public var protectionHistory: String
     /// The values the model cannot reproduce, each with the reason.
     public var differences: [String]
+    /// Free blocks per order (`/proc/buddyinfo`), when the capture has it.
+    public var freeBlocks: [Int]?
   }
 
   /// Whether the model reproduces every zone.
@@ -70,10 +72,11 @@ extension WatermarkInspection {
   ///     tested.
   ///   - transparentHugepage: THP's mode at boot (`nil` when unknown: the default is computed as
   ///     if THP were off).
+  ///   - buddyInfo: `/proc/buddyinfo`, shown beside each zone when given.
   public init(
     zoneInfo: ZoneInfo, sysVM: SysVM, kernel: KernelVersion, bootMemory: BootMemory? = nil,
-    transparentHugepage: TransparentHugepageMode? = nil, pageShift: Int = 12,
-    pageblockOrder: Int = 9
+    transparentHugepage: TransparentHugepageMode? = nil, buddyInfo: BuddyInfo? = nil,
+    pageShift: Int = 12, pageblockOrder: Int = 9
   ) {
     let zones = zoneInfo.entries.map { entry in
       WatermarkZone(
@@ -107,9 +110,13 @@ extension WatermarkInspection {
     let protectionHistories = Self.consistent(
       entries.indices.map { candidates.histories(ofZone: $0, protection: entries[$0].protection) })
     self.zones = entries.indices.map { index in
-      Self.zone(
+      var zone = Self.zone(
         index, entry: entries[index], candidates: candidates, bootKnown: late != nil,
         markHistories: markHistories[index], protectionHistories: protectionHistories[index])
+      zone.freeBlocks =
+        buddyInfo?.rows.first { $0.node == zone.node && $0.zone == zone.zone }?
+        .freeBlocks
+      return zone
     }
   }
 

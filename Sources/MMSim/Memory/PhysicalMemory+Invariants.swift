@@ -3,6 +3,10 @@ internal import MMCore
 extension PhysicalMemory {
   /// The simulator's `CONFIG_DEBUG_VM`: every broken invariant, empty when all hold.
   ///
+  /// Debug builds also assert the local invariants on every list operation (a block is aligned,
+  /// never queued twice, only unlinked from a list it is on); this full walk is for tests to call
+  /// between operations.
+  ///
   /// Checks every free list, per-cpu list and counter against the frames, and that each managed
   /// frame belongs to exactly one block.
   ///

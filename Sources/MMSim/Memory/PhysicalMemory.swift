@@ -209,6 +209,8 @@ public struct PhysicalMemory: ~Copyable {
     let zone = zoneIndex(of: pfn)
     let list = listIndex(zone: zone, order: order, type: type.rawValue)
     let i = frameIndex(pfn)
+    assert(pfn & ((1 << PFN(order)) - 1) == 0, "free block \(pfn) not aligned to order \(order)")
+    assert(frames[i].state != .freeHead, "PFN \(pfn) is already on a free list")
     frames[i].state = .freeHead
     frames[i].order = UInt8(order)
     frames[i].listType = UInt8(type.rawValue)
@@ -222,6 +224,7 @@ public struct PhysicalMemory: ~Copyable {
   @inline(__always)
   mutating func removeFromFreeList(_ pfn: PFN) {
     let frame = frames[frameIndex(pfn)]
+    assert(frame.state == .freeHead, "PFN \(pfn) is not on a free list")
     let order = Int(frame.order)
     let zone = Int(frame.zone)
     let list = listIndex(zone: zone, order: order, type: Int(frame.listType))
