@@ -17,7 +17,7 @@ public struct GFPExplanation: Hashable, Sendable {
   }
 
   /// `PAGE_ALLOC_COSTLY_ORDER`: above it the allocator never invokes the OOM killer.
-  public static let costlyOrder = 3
+  public static let costlyOrder = GFPMask.costlyOrder
 
   /// One line per meaning, most consequential first.
   public var lines: [String] {

@@ -31,6 +31,10 @@ public struct GFPMask: Hashable, Sendable {
 
   // MARK: - Meaning
 
+  /// `PAGE_ALLOC_COSTLY_ORDER`: requests above this order are "costly" (fewer retries, never an
+  /// OOM kill).
+  public static let costlyOrder = 3
+
   /// The highest zone the request may use, as `gfp_zone()` picks it, or `nil` for a conflicting
   /// combination of zone modifiers (`GFP_ZONE_BAD`).
   ///

@@ -11,6 +11,13 @@ public struct SimulatedMachine: ~Copyable {
   public var memory: PhysicalMemory
   /// `min_free_kbytes`, the watermarks and lowmem_reserve as the kernel keeps them.
   public private(set) var reserves: WatermarkState
+  /// The swap device (size 0: no swap).
+  public internal(set) var swap: SwapDevice
+  /// Pages whose writeback the last reclaim pass started (they complete by the next pass).
+  var pendingWriteback: [PFN] = []
+  /// Pages kswapd has been asked to reclaim for, per node, since it last ran (order and highest
+  /// zone index of the largest request: `pgdat->kswapd_order`, `kswapd_highest_zoneidx`).
+  public internal(set) var kswapdRequests: [Int: KswapdRequest] = [:]
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {
@@ -22,12 +29,15 @@ public struct SimulatedMachine: ~Copyable {
     public var watermarkScaleFactor: Int
     /// `vm.lowmem_reserve_ratio`, or the version's default.
     public var lowmemReserveRatio: [Int]?
+    /// Swap space in pages (0: none).
+    public var swapPages: Int
 
     /// Creates boot options.
     public init(
       lateFreedPages: [Int] = [], transparentHugepage: TransparentHugepageMode? = .never,
-      watermarkScaleFactor: Int = 10, lowmemReserveRatio: [Int]? = nil
+      watermarkScaleFactor: Int = 10, lowmemReserveRatio: [Int]? = nil, swapPages: Int = 0
     ) {
+      self.swapPages = swapPages
       self.lateFreedPages = lateFreedPages
       self.transparentHugepage = transparentHugepage
       self.watermarkScaleFactor = watermarkScaleFactor
@@ -43,6 +53,7 @@ public struct SimulatedMachine: ~Copyable {
     for zone in layout.zones.indices { cma.append(fresh.cmaPages(zone: zone)) }
     let zones = fresh.watermarkZones
     memory = fresh
+    swap = SwapDevice(totalPages: boot.swapPages)
     reserves = WatermarkState(
       booting: WatermarkState.BootConfiguration(
         version: rules.kernel, zones: zones, lateFreedPages: boot.lateFreedPages, cmaPages: cma,
@@ -69,6 +80,7 @@ public struct SimulatedMachine: ~Copyable {
     let zones = seeded.watermarkZones
     let layout = seeded.layout
     memory = seeded
+    swap = SwapDevice(totalPages: 0)
     reserves = WatermarkState(
       version: rules.kernel, zones: zones, pageShift: layout.pageSize.trailingZeroBitCount,
       pageblockOrder: layout.pageblockOrder, transparentHugepage: nil,
@@ -106,6 +118,20 @@ public struct SimulatedMachine: ~Copyable {
     reserves.writeTransparentHugepageEnabled(mode)
     memory.applyWatermarks(reserves)
   }
+}
+
+/// A swap device: its size and how much of it holds swapped-out pages.
+public struct SwapDevice: Hashable, Sendable {
+  /// Size in pages.
+  public var totalPages: Int
+  /// Pages in use.
+  public var usedPages = 0
+
+  /// Creates a device of `totalPages` pages, empty.
+  public init(totalPages: Int) { self.totalPages = totalPages }
+
+  /// Pages still free.
+  public var freePages: Int { totalPages - usedPages }
 }
 
 extension PhysicalMemory {

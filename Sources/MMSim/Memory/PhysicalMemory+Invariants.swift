@@ -57,9 +57,40 @@ extension PhysicalMemory {
         )
       }
       problems += perCPUViolations(zone: zone)
+      problems += lruViolations(zone: zone)
       problems += coverageViolations(zone: zone)
     }
     return problems
+  }
+
+  /// Every block on the zone's node's LRU lists is allocated with a use of that list's family,
+  /// and the per-zone counts add up.
+  private func lruViolations(zone: Int) -> [String] {
+    let node = layout.zones[zone].node
+    for list in LRUList.allCases {
+      var pages = 0
+      var pfn = lruHeads[lruIndex(node: node, list: list)]
+      var steps = 0
+      while pfn != noFrame && steps <= frames.count {
+        let frame = frames[frameIndex(pfn)]
+        if frame.state != .allocatedHead || frame.use.lru?.isAnon != list.isAnon
+          || frame.lruList != list
+        {
+          return [
+            "\(list) entry PFN \(pfn) is not an allocated \(list.isAnon ? "anon" : "file") block"
+          ]
+        }
+        if Int(frame.zone) == zone { pages += 1 << Int(frame.order) }
+        steps += 1
+        pfn = frame.next
+      }
+      if pages != lruPageCount(zone: zone, list: list) {
+        return [
+          "zone \(zone) \(list): list holds \(pages) pages, count says \(lruPageCount(zone: zone, list: list))"
+        ]
+      }
+    }
+    return []
   }
 
   private func perCPUViolations(zone: Int) -> [String] {

@@ -48,6 +48,11 @@ public struct PhysicalMemory: ~Copyable {
   let perCPUTails: UnsafeMutableBufferPointer<PFN>
   /// Hot counters per zone.
   let counters: UnsafeMutableBufferPointer<ZoneCounters>
+  /// LRU list heads and tails, `[node][LRUList]` (the node's `lruvec`).
+  let lruHeads: UnsafeMutableBufferPointer<PFN>
+  let lruTails: UnsafeMutableBufferPointer<PFN>
+  /// Pages on each LRU list per zone, `[zone][LRUList]` (`nr_zone_inactive_anon` …).
+  let lruPages: UnsafeMutableBufferPointer<Int>
   /// Watermarks, lowmem_reserve and per-cpu sizes per zone.
   let settings: UnsafeMutableBufferPointer<ZoneSettings>
   /// For each `lowmem_reserve` index (the zone kinds the architecture configures), the zones a
@@ -97,6 +102,13 @@ public struct PhysicalMemory: ~Copyable {
     perCPUTails.initialize(repeating: noFrame)
     counters = .allocate(capacity: max(layout.zones.count, 1))
     counters.initialize(repeating: ZoneCounters())
+    let lruCount = ((layout.zones.map(\.node).max() ?? 0) + 1) * LRUList.allCases.count
+    lruHeads = .allocate(capacity: lruCount)
+    lruHeads.initialize(repeating: noFrame)
+    lruTails = .allocate(capacity: lruCount)
+    lruTails.initialize(repeating: noFrame)
+    lruPages = .allocate(capacity: max(layout.zones.count, 1) * LRUList.allCases.count)
+    lruPages.initialize(repeating: 0)
     settings = .allocate(capacity: max(layout.zones.count, 1))
     for (index, zone) in layout.zones.enumerated() {
       settings.initializeElement(
@@ -135,6 +147,9 @@ public struct PhysicalMemory: ~Copyable {
     perCPUTails.deallocate()
     counters.deallocate()
     settings.deallocate()
+    lruHeads.deallocate()
+    lruTails.deallocate()
+    lruPages.deallocate()
   }
 
   /// Frees `[start, end)` into the buddy lists in the largest aligned blocks that fit

@@ -91,6 +91,8 @@ extension PhysicalMemory {
     precondition(
       frames[i].state == .allocatedHead && Int(frames[i].order) == order,
       "freeing PFN \(pfn) order \(order), which is not an allocated block of that order")
+    if frames[i].use.lru != nil { removeFromLRU(pfn) }
+    frames[i].owner = 0
     counters[Int(frames[i].zone)].freedPages &+= 1 << order
     if isPerCPUOrder(order) {
       freeToPerCPU(pfn, order: order)
@@ -110,9 +112,6 @@ extension PhysicalMemory {
     let marks = settings[zone].watermarks
     let counters = self.counters[zone]
     let reserve = settings[zone].lowmemReserve(at: highestZoneIndex)
-    let inputs = WatermarkCheckZone(
-      freePages: counters.freePages, freeCMAPages: counters.freeCMAPages,
-      reservedHighAtomic: counters.reservedHighAtomic, lowmemReserve: reserve)
     let mark = marks.mark(for: flags)
     let check = rules.watermarks
     if order == 0 {
@@ -123,18 +122,18 @@ extension PhysicalMemory {
       }
       if free > mark + reserve { return true }
     }
-    let ok = check.isOK(inputs, order: order, mark: mark, flags: flags, maxOrder: layout.maxOrder) {
-      self.hasFreeBlock(zone: zone, order: $0, type: $1)
+    if isWatermarkOK(
+      zone: zone, order: order, highestZoneIndex: highestZoneIndex, mark: mark, flags: flags)
+    {
+      return true
     }
-    if ok { return true }
     let minReserve =
       check == .reserveFlags6_3 ? flags.contains(.high) : mask.flags.contains(.atomic)
     guard rules.watermarkBoost, order == 0, minReserve, marks.boost > 0,
       flags.rawValue & 0x3 == 0
     else { return false }
-    return check.isOK(
-      inputs, order: order, mark: marks.min, flags: flags, maxOrder: layout.maxOrder
-    ) { self.hasFreeBlock(zone: zone, order: $0, type: $1) }
+    return isWatermarkOK(
+      zone: zone, order: order, highestZoneIndex: highestZoneIndex, mark: marks.min, flags: flags)
   }
 
   /// `rmqueue()` / `rmqueue_buddy()`: per-cpu lists for small orders, else the buddy lists with
@@ -172,6 +171,7 @@ extension PhysicalMemory {
     frames[i].state = .allocatedHead
     frames[i].order = UInt8(order)
     frames[i].listType = UInt8(type.rawValue)
+    frames[i].owner = 0
   }
 
   /// Whether a successful order > 0 allocation reserves a high-atomic pageblock: `ALLOC_HARDER`

@@ -1,0 +1,281 @@
+public import MMCore
+
+/// One decision of an allocation, in the order the kernel takes them.
+public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
+  /// The fast path (`ALLOC_WMARK_LOW`) failed in every zone.
+  case fastPathFailed
+  /// kswapd was woken for the request.
+  case wokeKswapd
+  /// A freelist attempt with these flags.
+  case freelist(AllocFlags, allocated: Bool)
+  /// Direct reclaim (`try_to_free_pages()`).
+  case directReclaim(ReclaimResult)
+  /// The per-cpu lists were drained after reclaim.
+  case drainedPerCPU
+  /// Direct compaction would run here; the simulator does not model compaction yet.
+  case compactionNotModelled
+  /// The slow path loops again.
+  case retry(String)
+  /// `__alloc_pages_may_oom()` declined to invoke the OOM killer.
+  case oomSkipped(String)
+  /// The slow path gave up.
+  case gaveUp(String)
+
+  /// The step in words.
+  public var description: String {
+    switch self {
+    case .fastPathFailed: "fast path: every zone below its low watermark for this request"
+    case .wokeKswapd: "woke kswapd"
+    case .freelist(let flags, let allocated):
+      "freelist with \(flags.rawValue & 0x3 == 0 ? "min" : flags.watermarkName) watermark: "
+        + (allocated ? "allocated" : "failed")
+    case .directReclaim(let result):
+      "direct reclaim: scanned \(result.scanned), reclaimed \(result.reclaimed)"
+        + (result.writebackStarted > 0 ? ", writeback started on \(result.writebackStarted)" : "")
+    case .drainedPerCPU: "drained the per-cpu lists"
+    case .compactionNotModelled: "direct compaction: not modelled by the simulator yet"
+    case .retry(let why): "retry: \(why)"
+    case .oomSkipped(let why): "no OOM kill: \(why)"
+    case .gaveUp(let why): "gave up: \(why)"
+    }
+  }
+}
+
+/// How an allocation ended.
+public enum AllocationOutcome: Hashable, Sendable {
+  /// The block was allocated.
+  case allocated(Allocation)
+  /// The allocation failed: `warn_alloc` reports it unless `__GFP_NOWARN`.
+  case failed(reason: String)
+  /// The kernel would invoke the OOM killer now (the OOM killer itself is not modelled yet).
+  case invokesOOMKiller
+  /// The kernel would keep retrying (`__GFP_NOFAIL`, or a GFP_NOFS request the OOM killer
+  /// declines); the simulator stops after a bounded number of rounds.
+  case keepsRetrying(reason: String)
+}
+
+/// An allocation's outcome and the decisions that led to it.
+public struct AllocationAttempt: Hashable, Sendable {
+  /// How it ended.
+  public var outcome: AllocationOutcome
+  /// Every decision, in order.
+  public var steps: [SlowPathStep]
+
+  /// The allocated block, if any.
+  public var allocation: Allocation? {
+    if case .allocated(let block) = outcome { return block }
+    return nil
+  }
+}
+
+/// `__alloc_pages()`: the fast path, then the slow path's decision order per version
+/// (slowpath-reclaim-compaction.md §1–§6): kswapd wake-up, reserve-aided freelist attempt,
+/// direct reclaim with a per-cpu drain, the retry rules (`should_reclaim_retry()`), costly
+/// orders, `__GFP_NORETRY` / `__GFP_RETRY_MAYFAIL` / `__GFP_NOFAIL`, and the conditions under
+/// which the OOM killer is invoked. Compaction is not modelled yet: its steps are recorded as
+/// such and never succeed.
+extension SimulatedMachine {
+  /// Allocates a block of `order` for `mask`, recording what it holds.
+  public mutating func allocate(
+    order: Int, mask: GFPMask, use: PageUse = .kernel, owner: UInt32 = 0
+  ) -> AllocationAttempt {
+    var attempt = slowPath(order: order, mask: mask)
+    if let block = attempt.allocation {
+      memory.setUse(block.pfn, use, owner: owner)
+      attempt.outcome = .allocated(block)
+    }
+    return attempt
+  }
+
+  private mutating func slowPath(order: Int, mask: GFPMask) -> AllocationAttempt {
+    var steps: [SlowPathStep] = []
+    func done(_ outcome: AllocationOutcome) -> AllocationAttempt {
+      AllocationAttempt(outcome: outcome, steps: steps)
+    }
+    guard order <= memory.layout.maxOrder else {
+      return done(
+        .failed(reason: "order \(order) above the maximum: a one-time warning, no report"))
+    }
+    guard let highest = memory.highestZoneIndex(for: mask) else {
+      return done(.failed(reason: "conflicting zone modifiers"))
+    }
+    if let block = memory.allocateFastPath(order: order, mask: mask) {
+      return done(.allocated(block))
+    }
+    steps.append(.fastPathFailed)
+
+    let modern = memory.rules.kernel.isAtLeast(5, 0)
+    let costly = order > GFPMask.costlyOrder
+    var flags = mask.slowPathAllocFlags(order: order)
+    if mask.mayWakeKswapd {
+      wakeKswapd(order: order, highestZoneIndex: highest)
+      steps.append(.wokeKswapd)
+    }
+    if let block = freelist(order, mask, flags, &steps) { return done(.allocated(block)) }
+    let compactsFirst = costly || (modern && order > 0 && mask.migrateType != .movable)
+    if mask.mayDirectReclaim && compactsFirst { steps.append(.compactionNotModelled) }
+
+    var noProgressLoops = 0
+    let rounds =
+      memory.layout.zones.reduce(0) { $0 + $1.managed } / ReclaimControl.swapClusterMax + 64
+    for _ in 0..<rounds {
+      if let block = freelist(order, mask, flags, &steps) { return done(.allocated(block)) }
+      if !mask.mayDirectReclaim {
+        steps.append(.gaveUp("the request cannot sleep or reclaim"))
+        return nopage(mask, order: order, steps: steps)
+      }
+      let reclaim = directReclaim(order: order, mask: mask, flags: flags, steps: &steps)
+      if let block = reclaim.block { return done(.allocated(block)) }
+      if mask.mayDirectReclaim && order > 0 { steps.append(.compactionNotModelled) }
+      if mask.noRetry {
+        steps.append(.gaveUp("__GFP_NORETRY: one round of reclaim only"))
+        return nopage(mask, order: order, steps: steps)
+      }
+      let mayRetryCostly = modern ? mask.retryMayFail : mask.flags.contains(.repeatAlloc)
+      if costly && !mayRetryCostly {
+        steps.append(
+          .gaveUp(
+            "costly order \(order) without \(modern ? "__GFP_RETRY_MAYFAIL" : "__GFP_REPEAT")"))
+        return nopage(mask, order: order, steps: steps)
+      }
+      let progress = reclaim.result.reclaimed > 0
+      if shouldReclaimRetry(
+        order: order, mask: mask, flags: flags, highest: highest, progress: progress,
+        loops: &noProgressLoops)
+      {
+        steps.append(.retry("reclaim could still make the allocation succeed"))
+        continue
+      }
+      switch mayOOM(order: order, mask: mask, highest: highest, steps: &steps) {
+      case .allocated(let block): return done(.allocated(block))
+      case .invoke: return done(.invokesOOMKiller)
+      case .progressWithoutKill:
+        noProgressLoops = 0
+        steps.append(.retry("the OOM killer reported progress without killing"))
+        continue
+      case .skipped:
+        if mask.noFail {
+          steps.append(.retry("__GFP_NOFAIL"))
+          flags.formUnion(memory.rules.watermarks == .reserveFlags6_3 ? .high : .harder)
+          flags.remove(.cpuset)
+          continue
+        }
+        return nopage(mask, order: order, steps: steps)
+      }
+    }
+    let why = mask.noFail ? "__GFP_NOFAIL never gives up" : "GFP_NOFS/GFP_NOIO requests loop"
+    return done(.keepsRetrying(reason: why))
+  }
+
+  /// The end of the slow path: `__GFP_NOFAIL` requests that may sleep never end here.
+  private func nopage(_ mask: GFPMask, order: Int, steps: [SlowPathStep]) -> AllocationAttempt {
+    if mask.noFail && mask.mayDirectReclaim {
+      return AllocationAttempt(
+        outcome: .keepsRetrying(reason: "__GFP_NOFAIL never gives up"), steps: steps)
+    }
+    let why =
+      steps.reversed().compactMap { step -> String? in
+        if case .gaveUp(let reason) = step { return reason }
+        if case .oomSkipped(let reason) = step { return reason }
+        return nil
+      }.first ?? "no free block of order \(order)"
+    return AllocationAttempt(outcome: .failed(reason: why), steps: steps)
+  }
+
+  private mutating func freelist(
+    _ order: Int, _ mask: GFPMask, _ flags: AllocFlags, _ steps: inout [SlowPathStep]
+  ) -> Allocation? {
+    let block = memory.allocateFromFreelist(order: order, mask: mask, flags: flags)
+    steps.append(.freelist(flags, allocated: block != nil))
+    return block
+  }
+
+  /// `__alloc_pages_direct_reclaim()`: reclaim `SWAP_CLUSTER_MAX` pages on the request's nodes,
+  /// try the freelist, and after progress without success drain the per-cpu lists and try again.
+  private mutating func directReclaim(
+    order: Int, mask: GFPMask, flags: AllocFlags, steps: inout [SlowPathStep]
+  ) -> (result: ReclaimResult, block: Allocation?) {
+    let nodes = Set(memory.layout.zones.map(\.node)).sorted()
+    var result = ReclaimResult()
+    for node in nodes where result.reclaimed < ReclaimControl.swapClusterMax {
+      result.add(shrinkNode(node, ReclaimControl(mask: mask)))
+    }
+    steps.append(.directReclaim(result))
+    guard result.reclaimed > 0 else { return (result, nil) }
+    if let block = freelist(order, mask, flags, &steps) { return (result, block) }
+    for zone in memory.layout.zones.indices { memory.drainAllPerCPU(zone: zone) }
+    steps.append(.drainedPerCPU)
+    return (result, freelist(order, mask, flags, &steps))
+  }
+
+  /// `should_reclaim_retry()`: after 16 rounds without progress (costly orders never count as
+  /// progress), no; else yes if some zone would pass its min watermark with all its reclaimable
+  /// pages freed (4.9: a back-off share of them).
+  private func shouldReclaimRetry(
+    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int
+  ) -> Bool {
+    if progress && order <= GFPMask.costlyOrder { loops = 0 } else { loops += 1 }
+    guard loops <= 16 else { return false }
+    let control = ReclaimControl(mask: mask)
+    let legacy = !memory.rules.kernel.isAtLeast(4, 10)
+    for zone in memory.zonelist(highestZoneIndex: highest)
+    where memory.layout.zones[zone].managed > 0 {
+      var reclaimable =
+        memory.lruPageCount(zone: zone, list: .inactiveFile)
+        + memory.lruPageCount(zone: zone, list: .activeFile)
+      if control.maySwap && swap.freePages > 0 {
+        reclaimable +=
+          memory.lruPageCount(zone: zone, list: .inactiveAnon)
+          + memory.lruPageCount(zone: zone, list: .activeAnon)
+      }
+      if legacy { reclaimable -= (loops * reclaimable + 15) / 16 }
+      let available = reclaimable + memory.freePages(zone: zone)
+      let marks = memory.zoneSettings(zone).watermarks
+      if memory.isWatermarkOK(
+        zone: zone, order: order, highestZoneIndex: highest, mark: marks.min, flags: flags,
+        freePages: available)
+      {
+        return true
+      }
+    }
+    return false
+  }
+
+  private enum OOMDecision { case allocated(Allocation), invoke, progressWithoutKill, skipped }
+
+  /// `__alloc_pages_may_oom()`: a last-chance attempt at the high watermark, then the cases in
+  /// which the OOM killer is not invoked, then `out_of_memory()`'s refusal for requests without
+  /// `__GFP_FS`.
+  private mutating func mayOOM(order: Int, mask: GFPMask, highest: Int, steps: inout [SlowPathStep])
+    -> OOMDecision
+  {
+    var lastChance: AllocFlags = [.watermarkHigh, .cpuset]
+    if mask.mayUseCMA { lastChance.insert(.cma) }
+    if let block = freelist(order, mask, lastChance, &steps) { return .allocated(block) }
+    let modern = memory.rules.kernel.isAtLeast(5, 0)
+    let exempt = !modern && mask.noFail
+    if !exempt {
+      if order > GFPMask.costlyOrder {
+        steps.append(.oomSkipped("costly order \(order)"))
+        return .skipped
+      }
+      if modern && mask.retryMayFail {
+        steps.append(.oomSkipped("__GFP_RETRY_MAYFAIL"))
+        return .skipped
+      }
+      if mask.flags.contains(.thisNode) {
+        steps.append(.oomSkipped("__GFP_THISNODE"))
+        return .skipped
+      }
+      if highest < memory.zoneKindIndex[ZoneKind.normal.rawValue] {
+        steps.append(.oomSkipped("lowmem-only request"))
+        return .skipped
+      }
+    }
+    if !mask.mayFS && mask.rawValue != 0 {
+      steps.append(.oomSkipped("no __GFP_FS: out_of_memory() reports progress without killing"))
+      return .progressWithoutKill
+    }
+    return .invoke
+  }
+}
