@@ -15,6 +15,10 @@ public struct SimulatedMachine: ~Copyable {
   public internal(set) var swap: SwapDevice
   /// Pages whose writeback the last reclaim pass started (they complete by the next pass).
   var pendingWriteback: [PFN] = []
+  /// Per zone, compaction's deferral after failures.
+  var compactionDeferral: [Int: CompactionDeferral] = [:]
+  /// `vm.extfrag_threshold` (default 500).
+  public var extfragThreshold = 500
   /// Pages kswapd has been asked to reclaim for, per node, since it last ran (order and highest
   /// zone index of the largest request: `pgdat->kswapd_order`, `kswapd_highest_zoneidx`).
   public internal(set) var kswapdRequests: [Int: KswapdRequest] = [:]

@@ -59,8 +59,9 @@ extension PhysicalMemory {
     while true {
       for zone in zones where layout.zones[zone].managed > 0 {
         guard
-          isWatermarkOK(
-            zone: zone, order: order, highestZoneIndex: highest, flags: flags, mask: mask)
+          flags.contains(.noWatermarks)
+            || isWatermarkOK(
+              zone: zone, order: order, highestZoneIndex: highest, flags: flags, mask: mask)
         else { continue }
         if let pfn = rmqueue(zone: zone, order: order, type: type, flags: flags, perCPU: true) {
           recordAllocation(pfn, order: order, type: type)

@@ -12,8 +12,8 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
   case directReclaim(ReclaimResult)
   /// The per-cpu lists were drained after reclaim.
   case drainedPerCPU
-  /// Direct compaction would run here; the simulator does not model compaction yet.
-  case compactionNotModelled
+  /// Direct compaction (`try_to_compact_pages()`): the best result over the zonelist.
+  case directCompaction(CompactionResult)
   /// The slow path loops again.
   case retry(String)
   /// `__alloc_pages_may_oom()` declined to invoke the OOM killer.
@@ -33,7 +33,7 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
       "direct reclaim: scanned \(result.scanned), reclaimed \(result.reclaimed)"
         + (result.writebackStarted > 0 ? ", writeback started on \(result.writebackStarted)" : "")
     case .drainedPerCPU: "drained the per-cpu lists"
-    case .compactionNotModelled: "direct compaction: not modelled by the simulator yet"
+    case .directCompaction(let result): "direct compaction: \(result)"
     case .retry(let why): "retry: \(why)"
     case .oomSkipped(let why): "no OOM kill: \(why)"
     case .gaveUp(let why): "gave up: \(why)"
@@ -72,8 +72,8 @@ public struct AllocationAttempt: Hashable, Sendable {
 /// (slowpath-reclaim-compaction.md §1–§6): kswapd wake-up, reserve-aided freelist attempt,
 /// direct reclaim with a per-cpu drain, the retry rules (`should_reclaim_retry()`), costly
 /// orders, `__GFP_NORETRY` / `__GFP_RETRY_MAYFAIL` / `__GFP_NOFAIL`, and the conditions under
-/// which the OOM killer is invoked. Compaction is not modelled yet: its steps are recorded as
-/// such and never succeed.
+/// which the OOM killer is invoked. Reclaim and compaction are the approximations their files
+/// describe.
 extension SimulatedMachine {
   /// Allocates a block of `order` for `mask`, recording what it holds.
   public mutating func allocate(
@@ -113,9 +113,25 @@ extension SimulatedMachine {
     }
     if let block = freelist(order, mask, flags, &steps) { return done(.allocated(block)) }
     let compactsFirst = costly || (modern && order > 0 && mask.migrateType != .movable)
-    if mask.mayDirectReclaim && compactsFirst { steps.append(.compactionNotModelled) }
+    if mask.mayDirectReclaim && compactsFirst {
+      let first = directCompaction(
+        order: order, mask: mask, flags: flags, highest: highest, steps: &steps)
+      if let block = first.block { return done(.allocated(block)) }
+      let withdrawn: Bool
+      switch first.result {
+      case .deferred?: withdrawn = true
+      case .skipped?: withdrawn = modern
+      default: withdrawn = false
+      }
+      if costly && mask.noRetry && withdrawn {
+        steps.append(.gaveUp("__GFP_NORETRY: compaction deferred or skipped"))
+        return nopage(mask, order: order, steps: steps)
+      }
+    }
 
     var noProgressLoops = 0
+    var compactionRetries = 0
+    var compactPriority = 1  // DEF_COMPACT_PRIORITY (sync light)
     let rounds =
       memory.layout.zones.reduce(0) { $0 + $1.managed } / ReclaimControl.swapClusterMax + 64
     for _ in 0..<rounds {
@@ -126,7 +142,9 @@ extension SimulatedMachine {
       }
       let reclaim = directReclaim(order: order, mask: mask, flags: flags, steps: &steps)
       if let block = reclaim.block { return done(.allocated(block)) }
-      if mask.mayDirectReclaim && order > 0 { steps.append(.compactionNotModelled) }
+      let compaction = directCompaction(
+        order: order, mask: mask, flags: flags, highest: highest, steps: &steps)
+      if let block = compaction.block { return done(.allocated(block)) }
       if mask.noRetry {
         steps.append(.gaveUp("__GFP_NORETRY: one round of reclaim only"))
         return nopage(mask, order: order, steps: steps)
@@ -144,6 +162,14 @@ extension SimulatedMachine {
         loops: &noProgressLoops)
       {
         steps.append(.retry("reclaim could still make the allocation succeed"))
+        continue
+      }
+      if progress, let result = compaction.result,
+        shouldCompactRetry(
+          order: order, mask: mask, result: result, highest: highest,
+          retries: &compactionRetries, priority: &compactPriority)
+      {
+        steps.append(.retry("compaction could still make the allocation succeed"))
         continue
       }
       switch mayOOM(order: order, mask: mask, highest: highest, steps: &steps) {
@@ -206,6 +232,90 @@ extension SimulatedMachine {
     for zone in memory.layout.zones.indices { memory.drainAllPerCPU(zone: zone) }
     steps.append(.drainedPerCPU)
     return (result, freelist(order, mask, flags, &steps))
+  }
+
+  /// `__alloc_pages_direct_compact()`: compacts each zone of the zonelist (order > 0 only),
+  /// stopping at the first success, then tries the freelist.
+  private mutating func directCompaction(
+    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, steps: inout [SlowPathStep]
+  ) -> (result: CompactionResult?, block: Allocation?) {
+    guard order > 0 else { return (nil, nil) }
+    var best: CompactionResult?
+    for zone in memory.zonelist(highestZoneIndex: highest)
+    where memory.layout.zones[zone].managed > 0 {
+      let result = compactZone(zone, order: order, highestZoneIndex: highest, flags: flags)
+      if best.map({ Self.rank(result) > Self.rank($0) }) ?? true { best = result }
+      if case .success = result { break }
+      if case .alreadySuitable = result { break }
+    }
+    if let best { steps.append(.directCompaction(best)) }
+    switch best {
+    case .success?, .alreadySuitable?:
+      return (best, freelist(order, mask, flags, &steps))
+    default:
+      return (best, nil)
+    }
+  }
+
+  /// How far a compaction result got, for picking the best over the zones.
+  private static func rank(_ result: CompactionResult) -> Int {
+    switch result {
+    case .skipped: 0
+    case .deferred: 1
+    case .complete: 2
+    case .success, .alreadySuitable: 3
+    }
+  }
+
+  /// `should_compact_retry()` (6.x form): order 0 never; skipped → whether reclaim could make
+  /// compaction possible; success → up to 16 retries (4 for costly orders); otherwise raise the
+  /// priority once more if it is not at its most aggressive yet.
+  private func shouldCompactRetry(
+    order: Int, mask: GFPMask, result: CompactionResult, highest: Int, retries: inout Int,
+    priority: inout Int
+  ) -> Bool {
+    guard order > 0 else { return false }
+    let costly = order > GFPMask.costlyOrder
+    switch result {
+    case .skipped:
+      return compactionZonelistSuitable(order: order, mask: mask, highest: highest)
+    case .success, .alreadySuitable:
+      retries += 1
+      if retries <= (costly ? 4 : 16) { return true }
+    default:
+      break
+    }
+    let minPriority = costly ? 1 : 0
+    guard priority > minPriority else { return false }
+    priority -= 1
+    retries = 0
+    return true
+  }
+
+  /// `compaction_zonelist_suitable()`: whether some zone would have enough free pages for
+  /// compaction once its reclaimable pages were freed.
+  private func compactionZonelistSuitable(order: Int, mask: GFPMask, highest: Int) -> Bool {
+    let control = ReclaimControl(mask: mask)
+    for zone in memory.zonelist(highestZoneIndex: highest)
+    where memory.layout.zones[zone].managed > 0 {
+      var reclaimable =
+        memory.lruPageCount(zone: zone, list: .inactiveFile)
+        + memory.lruPageCount(zone: zone, list: .activeFile)
+      if control.maySwap && swap.freePages > 0 {
+        reclaimable +=
+          memory.lruPageCount(zone: zone, list: .inactiveAnon)
+          + memory.lruPageCount(zone: zone, list: .activeAnon)
+      }
+      let marks = memory.zoneSettings(zone).watermarks
+      if memory.isWatermarkOK(
+        zone: zone, order: 0, highestZoneIndex: highest,
+        mark: marks.min + Self.compactGap(order: order), flags: [.cma],
+        freePages: memory.freePages(zone: zone) + reclaimable)
+      {
+        return true
+      }
+    }
+    return false
   }
 
   /// `should_reclaim_retry()`: after 16 rounds without progress (costly orders never count as

@@ -74,4 +74,10 @@ extension PhysicalMemory {
 
   /// What an allocated block holds.
   public func use(of pfn: PFN) -> PageUse { frames[frameIndex(pfn)].use }
+
+  /// Whether `pfn` heads an allocated block.
+  public func isAllocatedBlock(_ pfn: PFN) -> Bool {
+    let i = frameIndex(pfn)
+    return i >= 0 && i < frames.count && frames[i].state == .allocatedHead
+  }
 }
