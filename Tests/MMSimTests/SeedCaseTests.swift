@@ -2,8 +2,9 @@ import MMCore
 import MMSim
 import Testing
 
-/// The seed document's board (corpus exact/seed-csky-4.9.56-order10-atomic.log): 4.9.56, one
-/// Normal zone of 1 GiB present, 734568 kB managed of which 90112 pages are CMA, no hugetlb
+/// The seed document's board (corpus exact/seed-csky-4.9.56-order10-atomic.log).
+///
+/// 4.9.56, one Normal zone of 1 GiB present, 734568 kB managed of which 90112 pages are CMA, no hugetlb
 /// (pageblock order 10). Page cache, a little anon memory and slab, then a leak of large
 /// unmovable kmallocs (`kmalloc_order`, counted in no slab) and the cache read back in, until
 /// an order-10 GFP_ATOMIC|__GFP_COMP USB request fails with most free memory in CMA. The sizes
