@@ -61,6 +61,12 @@ extension ZoneSeed {
       pageblocks: pageblocks, freeBlocks: free, watermarks: entry.watermarks,
       lowmemReserve: entry.protection)
     perCPU = entry.details?.pagesets.first.map { ($0.batch, $0.high) }
+    if let stats = entry.details?.stats {
+      for list in LRUList.allCases {
+        lruPages[list] = stats.value(named: list.zoneStatName) ?? 0
+      }
+      writePendingPages = stats.value(named: "nr_zone_write_pending") ?? 0
+    }
   }
 }
 

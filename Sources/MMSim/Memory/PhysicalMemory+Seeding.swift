@@ -12,6 +12,10 @@ public struct ZoneSeed: Sendable {
   public var lowmemReserve: [Int]
   /// The per-cpu `batch` and `high` the capture printed, when it did.
   public var perCPU: (batch: Int, high: Int)?
+  /// Pages on each LRU list (zoneinfo `nr_zone_inactive_anon` …), placed on allocated pages.
+  public var lruPages: [LRUList: Int] = [:]
+  /// Of the file pages, those dirty or under writeback (`nr_zone_write_pending`).
+  public var writePendingPages = 0
 
   /// Creates a seed.
   public init(
@@ -143,6 +147,46 @@ extension PhysicalMemory {
     guard unmanaged == 0 else {
       throw SeedError(
         zone: zone, reason: "free pages leave no room for \(unmanaged) unmanaged pages")
+    }
+    placeLRUPages(zone: zone, seed)
+  }
+}
+
+extension PhysicalMemory {
+  /// Gives the seed's LRU page counts to allocated order-0 pages, those in movable and CMA
+  /// pageblocks first (where user and cache pages live), so that reclaim and compaction find
+  /// them; the first `writePendingPages` file pages are dirty.
+  fileprivate mutating func placeLRUPages(zone: Int, _ seed: ZoneSeed) {
+    var wanted = LRUList.allCases.map { seed.lruPages[$0] ?? 0 }
+    var dirty = seed.writePendingPages
+    guard wanted.contains(where: { $0 > 0 }) else { return }
+    let span = layout.zones[zone]
+    for preferred in [true, false] {
+      var pfn = span.startPFN
+      while pfn < span.holeStartPFN,
+        let list = LRUList.allCases.first(where: { wanted[$0.rawValue] > 0 })
+      {
+        let frame = frames[pfn - basePFN]
+        let type = pageblockType(of: PFN(pfn))
+        let inUserBlock = type == .movable || type == .cma
+        if frame.state == .allocatedHead && frame.order == 0 && frame.use == .kernel
+          && inUserBlock == preferred
+        {
+          let use: PageUse
+          if list.isAnon {
+            use = .anon
+          } else if dirty > 0 {
+            use = .fileDirty
+            dirty -= 1
+          } else {
+            use = .file
+          }
+          frames[pfn - basePFN].use = use
+          addToLRU(PFN(pfn), list: list)
+          wanted[list.rawValue] -= 1
+        }
+        pfn += frame.state == .freeHead || frame.state == .allocatedHead ? 1 << Int(frame.order) : 1
+      }
     }
   }
 }
