@@ -298,14 +298,7 @@ extension SimulatedMachine {
     let control = ReclaimControl(mask: mask)
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
-      var reclaimable =
-        memory.lruPageCount(zone: zone, list: .inactiveFile)
-        + memory.lruPageCount(zone: zone, list: .activeFile)
-      if control.maySwap && swap.freePages > 0 {
-        reclaimable +=
-          memory.lruPageCount(zone: zone, list: .inactiveAnon)
-          + memory.lruPageCount(zone: zone, list: .activeAnon)
-      }
+      let reclaimable = reclaimablePages(zone: zone, control)
       let marks = memory.zoneSettings(zone).watermarks
       if memory.isWatermarkOK(
         zone: zone, order: 0, highestZoneIndex: highest,
@@ -330,14 +323,7 @@ extension SimulatedMachine {
     let legacy = !memory.rules.kernel.isAtLeast(4, 10)
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
-      var reclaimable =
-        memory.lruPageCount(zone: zone, list: .inactiveFile)
-        + memory.lruPageCount(zone: zone, list: .activeFile)
-      if control.maySwap && swap.freePages > 0 {
-        reclaimable +=
-          memory.lruPageCount(zone: zone, list: .inactiveAnon)
-          + memory.lruPageCount(zone: zone, list: .activeAnon)
-      }
+      var reclaimable = reclaimablePages(zone: zone, control)
       if legacy { reclaimable -= (loops * reclaimable + 15) / 16 }
       let available = reclaimable + memory.freePages(zone: zone)
       let marks = memory.zoneSettings(zone).watermarks

@@ -76,18 +76,17 @@ extension SimulatedMachine {
     return result
   }
 
-  /// Pages reclaim could free now on a node under `control`: clean and dirty file pages (dirty
-  /// only if it may write back), anon and shmem pages if it may swap and swap has room
-  /// (`zone_reclaimable_pages()`, per node).
-  public func reclaimablePages(node: Int, _ control: ReclaimControl) -> Int {
+  /// Pages reclaim could free now in a zone under `control`: its file pages (dirty ones need
+  /// writeback first), and its anon and shmem pages if the request may swap and swap has room
+  /// (`zone_reclaimable_pages()`).
+  public func reclaimablePages(zone: Int, _ control: ReclaimControl) -> Int {
     var pages =
-      memory.lruPageCount(node: node, list: .inactiveFile)
-      + memory.lruPageCount(node: node, list: .activeFile)
+      memory.lruPageCount(zone: zone, list: .inactiveFile)
+      + memory.lruPageCount(zone: zone, list: .activeFile)
     if control.maySwap && swap.freePages > 0 {
-      pages += min(
-        swap.freePages,
-        memory.lruPageCount(node: node, list: .inactiveAnon)
-          + memory.lruPageCount(node: node, list: .activeAnon))
+      pages +=
+        memory.lruPageCount(zone: zone, list: .inactiveAnon)
+        + memory.lruPageCount(zone: zone, list: .activeAnon)
     }
     return pages
   }
