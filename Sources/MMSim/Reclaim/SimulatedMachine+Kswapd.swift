@@ -84,20 +84,4 @@ extension SimulatedMachine {
 extension PhysicalMemory {
   /// kswapd resets a zone's boost once the node is balanced.
   mutating func clearWatermarkBoost(zone: Int) { settings[zone].watermarks.boost = 0 }
-
-  /// `__zone_watermark_ok()` for `zone` against an explicit mark, with the zone's free pages or
-  /// `freePages` in their place (`should_reclaim_retry()` adds what reclaim could free).
-  func isWatermarkOK(
-    zone: Int, order: Int, highestZoneIndex: Int, mark: Int, flags: AllocFlags,
-    freePages: Int? = nil
-  ) -> Bool {
-    let counters = self.counters[zone]
-    let inputs = WatermarkCheckZone(
-      freePages: freePages ?? counters.freePages, freeCMAPages: counters.freeCMAPages,
-      reservedHighAtomic: counters.reservedHighAtomic,
-      lowmemReserve: settings[zone].lowmemReserve(at: highestZoneIndex))
-    return rules.watermarks.isOK(
-      inputs, order: order, mark: mark, flags: flags, maxOrder: layout.maxOrder
-    ) { self.hasFreeBlock(zone: zone, order: $0, type: $1) }
-  }
 }
