@@ -92,5 +92,13 @@ let package = Package(
       path: "Benchmarks/PageAlloc",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "Pressure",
+      dependencies: [
+        "MMCore", "MMSim", "_MMUtilities", .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/Pressure",
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ]
 )
