@@ -3,8 +3,9 @@ import MMCore
 import MMSim
 import _MMUtilities
 
-/// A memory-pressure workload on a 16 GiB x86_64 machine (6.1 rules, 4 GiB swap): page cache
-/// fills memory, anonymous memory grows, order-3 GFP_ATOMIC bursts come and go. Each measured
+/// A memory-pressure workload on a 16 GiB x86_64 machine (6.1 rules, 4 GiB swap).
+///
+/// Page cache fills memory, anonymous memory grows, order-3 GFP_ATOMIC bursts come and go. Each measured
 /// operation is one `allocate()` through the fast and slow paths; the custom metrics give the
 /// share of wall time spent in allocations that reclaimed or compacted, per mille. Memory is
 /// filled with page cache before measuring.
