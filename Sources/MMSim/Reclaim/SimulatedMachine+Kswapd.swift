@@ -48,9 +48,6 @@ extension SimulatedMachine {
       let pass = shrinkNode(node, .kswapd(target: ReclaimControl.swapClusterMax))
       run.reclaim.add(pass)
       if pass.reclaimed == 0 && pass.writebackStarted == 0 { break }
-      for zone in memory.layout.zones.indices where memory.layout.zones[zone].node == node {
-        memory.drainAllPerCPU(zone: zone)
-      }
     }
     if run.balanced {
       for zone in memory.layout.zones.indices where memory.layout.zones[zone].node == node {
