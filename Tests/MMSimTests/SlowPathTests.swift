@@ -163,3 +163,22 @@ struct SlowPathTests {
     #expect(machine.memory.invariantViolations() == [])
   }
 }
+
+extension SlowPathTests {
+  @Test func dropCachesFreesCleanCacheAndReclaimableSlabOnly() throws {
+    var machine = try Self.machine()
+    let movable = try Self.mask(.highuserMovable)
+    let kernel = try Self.mask(.kernel)
+    for (count, use, mask) in [
+      (1000, PageUse.file, movable), (300, .fileDirty, movable), (200, .slabReclaimable, kernel),
+      (100, .anon, movable),
+    ] {
+      for _ in 0..<count { _ = machine.allocate(order: 0, mask: mask, use: use) }
+    }
+    #expect(machine.dropCaches(.pageCache) == 1000)
+    #expect(machine.memory.lruPageCount(node: 0, list: .inactiveFile) == 300)
+    #expect(machine.dropCaches([.pageCache, .slab]) == 200)
+    #expect(machine.memory.lruPageCount(node: 0, list: .inactiveAnon) == 100)
+    #expect(machine.memory.invariantViolations() == [])
+  }
+}
