@@ -1,5 +1,8 @@
+import Foundation
 import MMCore
 import MMSim
+import MMTestSupport
+import MMText
 import Testing
 
 /// The seed document's board (corpus exact/seed-csky-4.9.56-order10-atomic.log).
@@ -76,5 +79,58 @@ struct SeedCaseTests {
     #expect(byType[MigrateType.cma.rawValue][10] > 0)
     for type in MigrateType.allCases where type != .cma { #expect(byType[type.rawValue][10] == 0) }
     #expect(machine.memory.pageblockCounts(zone: 0)[MigrateType.unmovable.rawValue] > 0)
+  }
+}
+
+extension SeedCaseTests {
+  /// Plays the seed's workload and returns the machine at the failure.
+  static func playToFailure() -> SimulatedMachine {
+    var machine = board()
+    let movable = mask(.highuserMovable)
+    let kernel = mask(.kernel)
+    for _ in 0..<3270 { _ = machine.allocate(order: 0, mask: movable, use: .anon) }
+    for _ in 0..<2663 { _ = machine.allocate(order: 0, mask: kernel, use: .slabUnreclaimable) }
+    for _ in 0..<90557 { _ = machine.allocate(order: 0, mask: movable, use: .file) }
+    var leaked = 0
+    while leaked < 24656, machine.allocate(order: 2, mask: kernel, use: .kernel).allocation != nil {
+      leaked += 4
+    }
+    while machine.memory.lruPageCount(zone: 0, list: .inactiveFile) < 90557,
+      machine.allocate(order: 0, mask: movable, use: .file).allocation != nil
+    {}
+    return machine
+  }
+
+  @Test func theReportReadsLikeTheSeedsAndParsesBack() throws {
+    var machine = Self.playToFailure()
+    let request = Self.mask(.atomic, extra: [.comp])
+    #expect(machine.allocate(order: 10, mask: request).allocation == nil)
+    let report = machine.allocationFailureReport(order: 10, mask: request, comm: "AiApp", pid: 179)
+    let text = report.render()
+    #expect(
+      text.hasPrefix(
+        "AiApp: page allocation failure: order:10, mode:0x2084020(GFP_ATOMIC|__GFP_COMP)\n"))
+    #expect(text.contains("CPU: 0 PID: 179 Comm: AiApp Not tainted 4.9.56 #1\n"))
+    // Parses back to the simulator's values.
+    let parsed = try AllocFailureReport(parsing: text, kernel: Self.kernel)
+    #expect(parsed.header == report.header)
+    #expect(parsed.showMem == report.showMem)
+    let showMem = try #require(parsed.showMem)
+    // The Normal order line: every free 4096kB block is CMA.
+    let normal = try #require(showMem.freeAreas.first)
+    #expect(normal.zone == "Normal")
+    #expect(normal.orders[10].migrateTypes == [.cma])
+    #expect(normal.totalKilobytes == machine.memory.freePages(zone: 0) * 4)
+    #expect(showMem.pages("pages cma reserved") == 90112)
+    // The same lines and fields, in the same order, as the seed's own report.
+    let seed = try Fixtures.text(
+      of: Fixtures.root.appendingPathComponent("corpus/exact/seed-csky-4.9.56-order10-atomic.log"))
+    let original = try #require(AllocFailureReport.findAll(in: seed).first?.report.showMem)
+    #expect(showMem.counters.map(\.name) == original.counters.map(\.name))
+    #expect(
+      showMem.nodes.map { $0.fields.map(\.name) } == original.nodes.map { $0.fields.map(\.name) })
+    #expect(
+      showMem.zones.map { $0.fields.map(\.name) } == original.zones.map { $0.fields.map(\.name) })
+    #expect(showMem.lines.count == original.lines.count)
   }
 }
