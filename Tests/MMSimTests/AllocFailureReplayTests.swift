@@ -52,6 +52,46 @@ struct AllocFailureReplayTests {
     return blocks
   }
 
+  /// Replays case A and returns the report the simulator prints at its failure.
+  static func failureReportOfCaseA() throws -> AllocFailureReport {
+    let run = Fixtures.groundTruth.appendingPathComponent("alloc-failure/m512M")
+    let proc = run.appendingPathComponent("A-order10-atomic/before/proc")
+    let kernel = try KernelVersion(parsing: "6.1.0-56-amd64")
+    let sysctls = run.appendingPathComponent("00-boot/proc/sys/vm")
+    var files: [String: String] = [:]
+    for name in ["min_free_kbytes", "watermark_scale_factor", "lowmem_reserve_ratio"] {
+      files[name] = try Fixtures.text(of: sysctls.appendingPathComponent(name))
+    }
+    var machine = try SimulatedMachine(
+      zoneInfo: try ZoneInfo(parsing: Fixtures.text(of: proc.appendingPathComponent("zoneinfo"))),
+      pageTypeInfo: try PageTypeInfo(
+        parsing: Fixtures.text(of: proc.appendingPathComponent("pagetypeinfo"))),
+      sysVM: try SysVM(parsing: files), rules: .withReserveBackports(kernel: kernel))
+    let mask = GFPMask(rawValue: 0xa20, kernel: kernel)
+    while machine.allocate(order: 10, mask: mask).allocation != nil {}
+    return machine.allocationFailureReport(order: 10, mask: mask, comm: "insmod", pid: 244)
+  }
+
+  /// The simulator's 6.1 report at case A's failure against the kernel's: same header, same
+  /// lines and fields, and the free lists the kernel printed.
+  @Test func caseAReportMatchesTheKernels() throws {
+    let simulated = try Self.failureReportOfCaseA()
+    let text = try Fixtures.text(
+      of: Fixtures.groundTruth.appendingPathComponent(
+        "alloc-failure/m512M/reports/01-alloc-failure.txt"))
+    let kernel = try #require(AllocFailureReport.findAll(in: text).first?.report)
+    #expect(simulated.header == kernel.header)
+    let ours = try #require(simulated.showMem)
+    let theirs = try #require(kernel.showMem)
+    #expect(ours.counters.map(\.name) == theirs.counters.map(\.name))
+    #expect(ours.nodes.map { $0.fields.map(\.name) } == theirs.nodes.map { $0.fields.map(\.name) })
+    #expect(ours.zones.map { $0.fields.map(\.name) } == theirs.zones.map { $0.fields.map(\.name) })
+    #expect(ours.lines.count == theirs.lines.count)
+    #expect(ours.lowmemReserves == theirs.lowmemReserves)
+    // The zone free counts at the failure are the kernel's (DMA 2944 kB, DMA32 17308 kB).
+    #expect(ours.freeAreas.map(\.totalKilobytes) == theirs.freeAreas.map(\.totalKilobytes))
+  }
+
   @Test(arguments: cases)
   func grantsTheKernelsNumberOfBlocks(replay: Case) throws {
     let blocks = try Self.replay(replay)
