@@ -32,7 +32,7 @@ struct ProcDirectory {
     guard let text = try text("zoneinfo") else {
       throw InputError(message: "\((path as NSString).appendingPathComponent("zoneinfo")): missing")
     }
-    return try parse { () throws(ProcfsParseError) in
+    return try parse { () throws(TextParseError) in
       try ZoneInfo(parsing: text, file: file("zoneinfo"))
     }
   }
@@ -40,7 +40,7 @@ struct ProcDirectory {
   /// `/proc/pagetypeinfo`, if present and readable.
   func pageTypeInfo() throws -> PageTypeInfo? {
     guard let text = try? text("pagetypeinfo") else { return nil }
-    return try parse { () throws(ProcfsParseError) in
+    return try parse { () throws(TextParseError) in
       try PageTypeInfo(parsing: text, file: file("pagetypeinfo"))
     }
   }
@@ -48,7 +48,7 @@ struct ProcDirectory {
   /// `/proc/buddyinfo`, if present.
   func buddyInfo() throws -> BuddyInfo? {
     guard let text = try text("buddyinfo") else { return nil }
-    return try parse { () throws(ProcfsParseError) in
+    return try parse { () throws(TextParseError) in
       try BuddyInfo(parsing: text, file: file("buddyinfo"))
     }
   }
@@ -61,7 +61,7 @@ struct ProcDirectory {
     for name in names {
       if let text = try? text("sys/vm/" + name) { files[name] = text }
     }
-    return try parse { () throws(ProcfsParseError) in try SysVM(parsing: files) }
+    return try parse { () throws(TextParseError) in try SysVM(parsing: files) }
   }
 
   /// The release `version` names (`Linux version …`), if the file is there.
@@ -72,7 +72,7 @@ struct ProcDirectory {
 
   private func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-  private func parse<T>(_ body: () throws(ProcfsParseError) -> T) throws -> T {
+  private func parse<T>(_ body: () throws(TextParseError) -> T) throws -> T {
     do {
       return try body()
     } catch {

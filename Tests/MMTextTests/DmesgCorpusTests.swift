@@ -319,20 +319,20 @@ struct DmesgCorpusTests {
 
   @Test func strictParsingRejectsWhatIsNotOneReport() throws {
     #expect(
-      throws: DmesgParseError(
+      throws: TextParseError(
         file: "report", line: 1, column: 1, reason: "expected a warn_alloc header")
     ) {
       try AllocFailureReport(parsing: "Call Trace:\n dump_stack+0x1/0x2\n")
     }
     let one = "a: page allocation failure: order:1, mode:0x820(GFP_ATOMIC), nodemask=(null)\n"
     #expect(
-      throws: DmesgParseError(
+      throws: TextParseError(
         file: "report", line: 2, column: 1, reason: "unexpected text after the report")
     ) {
       try AllocFailureReport(parsing: one + one)
     }
     #expect(
-      throws: DmesgParseError(
+      throws: TextParseError(
         file: "report", line: 1, column: 1, reason: "no task name before the message")
     ) {
       try AllocFailureReport(parsing: "page allocation failure: order:1, mode:0x820(GFP_ATOMIC)\n")

@@ -143,7 +143,7 @@ struct DmesgShowMemTests {
     ("Mem-Info:\n5 pages RAM\nhello\n", 3, 1, "unexpected text after the Mem-Info block"),
   ])
   func badBlocksThrowWithTheirPosition(text: String, line: Int, column: Int, reason: String) {
-    #expect(throws: DmesgParseError(file: "show_mem", line: line, column: column, reason: reason)) {
+    #expect(throws: TextParseError(file: "show_mem", line: line, column: column, reason: reason)) {
       try ShowMem(parsing: text)
     }
   }

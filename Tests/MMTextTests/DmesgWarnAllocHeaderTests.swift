@@ -152,7 +152,7 @@ struct DmesgWarnAllocHeaderTests {
     ("cat: page allocation failure: order:5, mode:0x1 junk", 1, 48, "expected ', nodemask'"),
   ])
   func badHeadersThrowWithTheirPosition(text: String, line: Int, column: Int, reason: String) {
-    #expect(throws: DmesgParseError(file: "header", line: line, column: column, reason: reason)) {
+    #expect(throws: TextParseError(file: "header", line: line, column: column, reason: reason)) {
       try WarnAllocHeader(parsing: text)
     }
   }
@@ -187,7 +187,7 @@ struct DmesgWarnAllocHeaderTests {
   }
 
   @Test func aCPULineCutBeforeItsReleaseThrows() {
-    #expect(throws: DmesgParseError.self) {
+    #expect(throws: TextParseError.self) {
       try DumpStackInfo(parsing: "CPU: 3 UID: 101 PID: 4191 Comm: systemd-network Not")
     }
   }

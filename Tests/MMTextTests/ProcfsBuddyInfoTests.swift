@@ -52,8 +52,7 @@ struct ProcfsBuddyInfoTests {
     ("Node 0, zone DMA 99999999999999999999 \n", 1, 18, "number too large"),
   ])
   func badInputThrowsWithItsPosition(text: String, line: Int, column: Int, reason: String) {
-    #expect(throws: ProcfsParseError(file: "buddyinfo", line: line, column: column, reason: reason))
-    {
+    #expect(throws: TextParseError(file: "buddyinfo", line: line, column: column, reason: reason)) {
       try BuddyInfo(parsing: text)
     }
   }

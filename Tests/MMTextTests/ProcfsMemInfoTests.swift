@@ -63,7 +63,7 @@ struct ProcfsMemInfoTests {
     ("MemTotal: 5 MB\n", 1, 12, "expected end of line"),
   ])
   func badInputThrowsWithItsPosition(text: String, line: Int, column: Int, reason: String) {
-    #expect(throws: ProcfsParseError(file: "meminfo", line: line, column: column, reason: reason)) {
+    #expect(throws: TextParseError(file: "meminfo", line: line, column: column, reason: reason)) {
       try MemInfo(parsing: text)
     }
   }

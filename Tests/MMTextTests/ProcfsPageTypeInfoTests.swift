@@ -113,7 +113,7 @@ struct ProcfsPageTypeInfoTests {
     // Cut after the free-count rows: the blank line and the block header are missing.
     let truncated = lines.prefix(14).joined(separator: "\n") + "\n"
     #expect(
-      throws: ProcfsParseError(
+      throws: TextParseError(
         file: "pagetypeinfo", line: 15, column: 1,
         reason: "unexpected end of file, expected end of line")
     ) { try PageTypeInfo(parsing: truncated) }
@@ -121,7 +121,7 @@ struct ProcfsPageTypeInfoTests {
     var short = lines
     short[5] = "Node    0, zone      DMA, type    Unmovable      0 "
     #expect(
-      throws: ProcfsParseError(
+      throws: TextParseError(
         file: "pagetypeinfo", line: 6, column: 52,
         reason: "unexpected end of line, expected a number")
     ) { try PageTypeInfo(parsing: short.joined(separator: "\n")) }

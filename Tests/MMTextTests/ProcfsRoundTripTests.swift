@@ -22,7 +22,7 @@ struct ProcfsRoundTripTests {
     }
 
     /// Parses `text` and renders the value again.
-    func roundTrip(_ text: String, file: String) throws(ProcfsParseError) -> String {
+    func roundTrip(_ text: String, file: String) throws(TextParseError) -> String {
       switch self {
       case .zoneinfo: try ZoneInfo(parsing: text, file: file).render()
       case .buddyinfo: try BuddyInfo(parsing: text, file: file).render()
@@ -47,7 +47,7 @@ struct ProcfsRoundTripTests {
   }
 }
 
-/// Truncated and corrupted copies of the captured files throw ``ProcfsParseError`` or parse;
+/// Truncated and corrupted copies of the captured files throw ``TextParseError`` or parse;
 /// they never trap.
 struct ProcfsDamagedInputTests {
   static let snapshot = "ground-truth/watermarks/m6G-thp-default/04-mfk-default_wsf-200/proc/"
@@ -63,10 +63,10 @@ struct ProcfsDamagedInputTests {
     let bytes = try Self.bytes(of: format)
     for cut in 1..<bytes.count {
       let text = String(decoding: bytes[..<cut], as: UTF8.self)
-      let result = Result { () throws(ProcfsParseError) in _ = try format.roundTrip(text, file: "f")
+      let result = Result { () throws(TextParseError) in _ = try format.roundTrip(text, file: "f")
       }
       if bytes[cut - 1] != UInt8(ascii: "\n") {
-        #expect(throws: ProcfsParseError.self, "cut at \(cut)") { try result.get() }
+        #expect(throws: TextParseError.self, "cut at \(cut)") { try result.get() }
       }
     }
   }

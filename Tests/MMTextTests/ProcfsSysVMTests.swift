@@ -64,7 +64,7 @@ struct ProcfsSysVMTests {
   ])
   func badInputThrowsNamingTheFile(name: String, text: String, column: Int, reason: String) {
     #expect(
-      throws: ProcfsParseError(file: "sys/vm/" + name, line: 1, column: column, reason: reason)
+      throws: TextParseError(file: "sys/vm/" + name, line: 1, column: column, reason: reason)
     ) { try SysVM(parsing: [name: text]) }
   }
 }

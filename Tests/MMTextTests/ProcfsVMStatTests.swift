@@ -22,7 +22,7 @@ struct ProcfsVMStatTests {
     ("nr_x 12", 1, 8, "unexpected end of file, expected end of line"),
   ])
   func badInputThrowsWithItsPosition(text: String, line: Int, column: Int, reason: String) {
-    #expect(throws: ProcfsParseError(file: "vmstat", line: line, column: column, reason: reason)) {
+    #expect(throws: TextParseError(file: "vmstat", line: line, column: column, reason: reason)) {
       try VMStat(parsing: text)
     }
   }

@@ -109,7 +109,7 @@ struct ProcfsZoneInfoTests {
     // Up to and including `Node 0, zone    DMA32`: its `pages free` line is missing.
     let truncated = lines.prefix(81).joined(separator: "\n") + "\n"
     #expect(
-      throws: ProcfsParseError(
+      throws: TextParseError(
         file: "zoneinfo", line: 82, column: 1,
         reason: "unexpected end of file, expected 'pages free'")
     ) { try ZoneInfo(parsing: truncated) }
@@ -120,16 +120,16 @@ struct ProcfsZoneInfoTests {
     #expect(lines[83] == "        min      365")
     lines[83] = "        min      x365"
     #expect(
-      throws: ProcfsParseError(
+      throws: TextParseError(
         file: "proc/zoneinfo", line: 84, column: 18, reason: "expected a number")
     ) { try ZoneInfo(parsing: lines.joined(separator: "\n"), file: "proc/zoneinfo") }
     #expect(
-      throws: ProcfsParseError(file: "zoneinfo", line: 1, column: 1, reason: "expected 'Node'")
+      throws: TextParseError(file: "zoneinfo", line: 1, column: 1, reason: "expected 'Node'")
     ) { try ZoneInfo(parsing: "\u{1}\u{2}garbage\n") }
   }
 
   @Test func errorDescriptionNamesFileLineAndColumn() {
-    let error = ProcfsParseError(
+    let error = TextParseError(
       file: "zoneinfo", line: 12, column: 5, reason: "expected 'pages free'")
     #expect(error.description == "zoneinfo:12:5: expected 'pages free'")
   }

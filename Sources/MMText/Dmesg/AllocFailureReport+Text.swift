@@ -16,12 +16,12 @@ extension AllocFailureReport {
     /// The damage that was repaired (hard wraps, fragments printed on lines of their own,
     /// quoted-printable `=3D`, a task name printed apart from its message) and the fields that
     /// could not be read, in log order; empty for an undamaged report.
-    public var problems: [DmesgParseError]
+    public var problems: [TextParseError]
 
     /// Creates a finding.
     public init(
       report: AllocFailureReport, lines: ClosedRange<Int>, kernel: KernelVersion?,
-      problems: [DmesgParseError]
+      problems: [TextParseError]
     ) {
       self.report = report
       self.lines = lines
@@ -169,7 +169,7 @@ extension AllocFailureReport {
     return found
   }
 
-  private static func sortedProblems(_ problems: [DmesgParseError]) -> [DmesgParseError] {
+  private static func sortedProblems(_ problems: [TextParseError]) -> [TextParseError] {
     problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
   }
 
@@ -179,25 +179,25 @@ extension AllocFailureReport {
   ///   - text: the kernel's lines without log prefixes (what ``render()`` writes).
   ///   - kernel: the release to read it as when it prints none of its own.
   ///   - file: the name errors report.
-  /// - Throws: ``DmesgParseError`` when the text does not start with a header, at the first
+  /// - Throws: ``TextParseError`` when the text does not start with a header, at the first
   ///   field that is missing or malformed, or at text after the report.
   public init(
     parsing text: String, kernel: KernelVersion? = nil, file: String = "report"
-  ) throws(DmesgParseError) {
+  ) throws(TextParseError) {
     let found = Self.findAll(in: text, file: file, kernel: kernel, stripsPrefixes: false)
     let lines = DmesgLine.lines(in: Array(text.utf8).span, stripsPrefixes: false)
     let firstLine = lines.first { !$0.isComment }?.number ?? 1
     guard let first = found.first, first.report.header != nil,
       first.lines.lowerBound == firstLine
     else {
-      throw DmesgParseError(
+      throw TextParseError(
         file: file, line: firstLine, column: 1, reason: "expected a warn_alloc header")
     }
     if let problem = first.problems.first { throw problem }
     let lastLine = lines.last { !$0.isComment }?.number ?? firstLine
     if found.count > 1 || first.lines.upperBound < lastLine {
       let next = found.count > 1 ? found[1].lines.lowerBound : first.lines.upperBound + 1
-      throw DmesgParseError(
+      throw TextParseError(
         file: file, line: next, column: 1, reason: "unexpected text after the report")
     }
     self = first.report

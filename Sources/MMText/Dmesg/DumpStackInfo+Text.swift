@@ -4,14 +4,14 @@ internal import _MMUtilities
 extension DumpStackInfo {
   /// Parses a `CPU: … Comm: …` or `Pid: …, comm: …` line (without log prefixes).
   ///
-  /// - Throws: ``DmesgParseError`` at the first field that is missing or malformed.
-  public init(parsing text: String, file: String = "line") throws(DmesgParseError) {
+  /// - Throws: ``TextParseError`` at the first field that is missing or malformed.
+  public init(parsing text: String, file: String = "line") throws(TextParseError) {
     let bytes = Array(text.utf8)
     do throws(ScanStop) {
       self = try scanDumpStackInfo(bytes.span)
     } catch {
       let (offset, reason) = error.positionAndReason
-      throw DmesgParseError(file: file, line: 1, column: offset + 1, reason: reason)
+      throw TextParseError(file: file, line: 1, column: offset + 1, reason: reason)
     }
   }
 

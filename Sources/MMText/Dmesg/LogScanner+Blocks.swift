@@ -7,7 +7,7 @@ struct ShowMemAssembly {
   /// The last line (index) the block took.
   var lastLine: Int
   /// What was wrong or repaired.
-  var problems: [DmesgParseError]
+  var problems: [TextParseError]
 }
 
 /// What follows a header up to the end of a report: the stack dump and the `Mem-Info:` block.
@@ -18,7 +18,7 @@ struct BodyAssembly {
   var showMem: ShowMem?
   /// The last line (index) the body took, `nil` when it took none.
   var lastLine: Int?
-  var problems: [DmesgParseError] = []
+  var problems: [TextParseError] = []
 }
 
 extension LogScanner {
@@ -32,7 +32,7 @@ extension LogScanner {
     -> ShowMemAssembly
   {
     var block: [ShowMem.Line] = []
-    var problems: [DmesgParseError] = []
+    var problems: [TextParseError] = []
     var lastLine = start
     if memInfoLine { consumed[start] = true }
     var sawTotals = false
@@ -45,7 +45,7 @@ extension LogScanner {
         break
       }
       var read: [(line: ShowMem.Line, logical: LogicalLine)] = []
-      var lineProblems: [DmesgParseError] = []
+      var lineProblems: [TextParseError] = []
       let segments = syslogEscapedSegments(k)
       if segments.count > 1 {
         // rsyslog wrote the multi-line counter block as one line, newlines escaped as `#012`.
@@ -105,12 +105,12 @@ extension LogScanner {
   /// `KERN_CONT` fragments when `joins`; a line that does not fit its shape is kept as printed.
   private func readShowMemLine(
     _ logical: inout LogicalLine, after previous: ShowMem.Line?, joins: Bool,
-    problems: inout [DmesgParseError]
+    problems: inout [TextParseError]
   ) -> ShowMem.Line {
     let afterCounters: Bool
     if case .counters = previous { afterCounters = true } else { afterCounters = false }
     var scan = ShowMemLineScan()
-    var failure: DmesgParseError?
+    var failure: TextParseError?
     while true {
       failure = nil
       do throws(ScanStop) {
@@ -179,9 +179,9 @@ extension LogScanner {
 
   /// Reads the `CPU:` line at `j` with its hard-wrapped continuations: the line, the lines
   /// (indices) it took and the repairs; `nil` when it is not one.
-  func assembleTask(at j: Int) -> (DumpStackInfo, [Int], [DmesgParseError])? {
+  func assembleTask(at j: Int) -> (DumpStackInfo, [Int], [TextParseError])? {
     var logical = logicalLine(j)
-    var joins: [DmesgParseError] = []
+    var joins: [TextParseError] = []
     while true {
       do throws(ScanStop) {
         let info = try scanDumpStackInfo(logical.bytes.span)

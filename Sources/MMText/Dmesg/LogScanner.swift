@@ -69,15 +69,15 @@ struct LogScanner {
   }
 
   /// An error at byte `offset` of line `j`'s message.
-  func error(at j: Int, offset: Int, _ reason: String) -> DmesgParseError {
+  func error(at j: Int, offset: Int, _ reason: String) -> TextParseError {
     let line = lines[j]
-    return DmesgParseError(
+    return TextParseError(
       file: file, line: line.number,
       column: line.messageStart - line.range.lowerBound + offset + 1, reason: reason)
   }
 
   /// An error at byte `offset` of a logical line.
-  func error(in logical: LogicalLine, at offset: Int, _ reason: String) -> DmesgParseError {
+  func error(in logical: LogicalLine, at offset: Int, _ reason: String) -> TextParseError {
     let (line, offsetInLine) = logical.location(of: offset)
     return error(at: line, offset: offsetInLine, reason)
   }
@@ -305,7 +305,7 @@ struct LogScanner {
   /// Appends the continuation `line` to `logical` and notes the repair in `problems`.
   func join(
     _ line: Int, spaced: Bool, how: Join, to logical: inout LogicalLine,
-    problems: inout [DmesgParseError]
+    problems: inout [TextParseError]
   ) {
     let firstLine = lines[logical.pieces.first?.line ?? line].number
     problems.append(
@@ -319,7 +319,7 @@ struct LogScanner {
 
   /// Notes every `=3D` the scan read as `=`.
   func noteQuotedPrintable(
-    _ offsets: [Int], in logical: LogicalLine, problems: inout [DmesgParseError]
+    _ offsets: [Int], in logical: LogicalLine, problems: inout [TextParseError]
   ) {
     for offset in offsets {
       problems.append(error(in: logical, at: offset, "quoted-printable '=3D' read as '='"))
@@ -336,7 +336,7 @@ struct HeaderAssembly {
   /// The lines (indices) it was read from, in log order.
   var lines: [Int]
   /// What was wrong or repaired.
-  var problems: [DmesgParseError]
+  var problems: [TextParseError]
 }
 
 extension LogScanner {
@@ -344,7 +344,7 @@ extension LogScanner {
   /// continuations and `KERN_CONT` fragments, a task name printed on its own line before it, a
   /// ≤ 4.8 vmalloc line before it, and 4.11–4.20's cpuset line after it.
   mutating func assembleHeader(at j: Int) -> HeaderAssembly {
-    var problems: [DmesgParseError] = []
+    var problems: [TextParseError] = []
     var logical = logicalLine(j)
     var fields = HeaderFields()
     var triedInlineCpuset = false
@@ -467,7 +467,7 @@ extension LogScanner {
 
   /// Reads the cpuset line at `k` (with its fragments) into `fields`.
   private mutating func assembleCpusetLine(
-    at k: Int, into fields: inout HeaderFields, problems: inout [DmesgParseError]
+    at k: Int, into fields: inout HeaderFields, problems: inout [TextParseError]
   ) -> [Int] {
     var logical = logicalLine(k)
     var attempt = fields

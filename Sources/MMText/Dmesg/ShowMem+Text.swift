@@ -11,12 +11,12 @@ extension ShowMem {
   ///   - text: the kernel's lines from `Mem-Info:` on, without log prefixes (what ``render()``
   ///     writes).
   ///   - file: the name errors report.
-  /// - Throws: ``DmesgParseError`` when the text does not start with `Mem-Info:`, at a line that
+  /// - Throws: ``TextParseError`` when the text does not start with `Mem-Info:`, at a line that
   ///   does not fit its shape, or at text after the block.
-  public init(parsing text: String, file: String = "show_mem") throws(DmesgParseError) {
+  public init(parsing text: String, file: String = "show_mem") throws(TextParseError) {
     var scanner = LogScanner(text: text, file: file, stripsPrefixes: false)
     guard let first = scanner.nextLine(after: -1), scanner.isMemInfoLine(first) else {
-      throw DmesgParseError(file: file, line: 1, column: 1, reason: "expected 'Mem-Info:'")
+      throw TextParseError(file: file, line: 1, column: 1, reason: "expected 'Mem-Info:'")
     }
     let block = scanner.assembleShowMem(from: first, memInfoLine: true, limit: scanner.count)
     if let problem = block.problems.first { throw problem }
@@ -429,10 +429,10 @@ extension ShowMem {
     /// The 1-based lines from `Mem-Info:` to the block's last line.
     public var lines: ClosedRange<Int>
     /// The damage that was repaired and the lines that could not be read, in log order.
-    public var problems: [DmesgParseError]
+    public var problems: [TextParseError]
 
     /// Creates a finding.
-    public init(showMem: ShowMem, lines: ClosedRange<Int>, problems: [DmesgParseError]) {
+    public init(showMem: ShowMem, lines: ClosedRange<Int>, problems: [TextParseError]) {
       self.showMem = showMem
       self.lines = lines
       self.problems = problems

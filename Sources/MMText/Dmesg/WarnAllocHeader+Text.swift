@@ -10,14 +10,14 @@ extension WarnAllocHeader {
   ///   - kernel: the release that printed it, which picks between layouts whose text is the same
   ///     (2.6.39–4.3 and 4.4–4.5; 4.6–4.8 and 4.9–4.10); without it the more common one.
   ///   - file: the name errors report.
-  /// - Throws: ``DmesgParseError`` at the first field that is missing or malformed, or at text
+  /// - Throws: ``TextParseError`` at the first field that is missing or malformed, or at text
   ///   after the header.
   public init(
     parsing text: String, kernel: KernelVersion? = nil, file: String = "header"
-  ) throws(DmesgParseError) {
+  ) throws(TextParseError) {
     var scanner = LogScanner(text: text, file: file, stripsPrefixes: false)
     guard let first = scanner.nextLine(after: -1) else {
-      throw DmesgParseError(file: file, line: 1, column: 1, reason: "empty text")
+      throw TextParseError(file: file, line: 1, column: 1, reason: "empty text")
     }
     var start = first
     if scanner.vmallocPreamble(at: first) != nil, let next = scanner.nextLine(after: first) {

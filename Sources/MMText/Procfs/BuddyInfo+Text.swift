@@ -6,15 +6,15 @@ extension BuddyInfo {
   /// - Parameters:
   ///   - text: the file's contents.
   ///   - file: the name errors report.
-  /// - Throws: ``ProcfsParseError`` at the first line that does not have the kernel's shape, or
+  /// - Throws: ``TextParseError`` at the first line that does not have the kernel's shape, or
   ///   whose count of orders differs from the first line's.
-  public init(parsing text: String, file: String = "buddyinfo") throws(ProcfsParseError) {
+  public init(parsing text: String, file: String = "buddyinfo") throws(TextParseError) {
     let bytes = Array(text.utf8)
     try self.init(parsing: bytes.span, file: file)
   }
 
   /// Parses the bytes of `/proc/buddyinfo`; the byte-level form of the `String` initializer.
-  public init(parsing bytes: Span<UInt8>, file: String = "buddyinfo") throws(ProcfsParseError) {
+  public init(parsing bytes: Span<UInt8>, file: String = "buddyinfo") throws(TextParseError) {
     var cursor = ProcfsCursor(file: file)
     try cursor.requireContent(bytes)
     var rows: [Row] = []

@@ -10,14 +10,14 @@ extension PageTypeInfo {
   /// - Parameters:
   ///   - text: the file's contents.
   ///   - file: the name errors report.
-  /// - Throws: ``ProcfsParseError`` at the first line that does not have the kernel's shape.
-  public init(parsing text: String, file: String = "pagetypeinfo") throws(ProcfsParseError) {
+  /// - Throws: ``TextParseError`` at the first line that does not have the kernel's shape.
+  public init(parsing text: String, file: String = "pagetypeinfo") throws(TextParseError) {
     let bytes = Array(text.utf8)
     try self.init(parsing: bytes.span, file: file)
   }
 
   /// Parses the bytes of `/proc/pagetypeinfo`; the byte-level form of the `String` initializer.
-  public init(parsing bytes: Span<UInt8>, file: String = "pagetypeinfo") throws(ProcfsParseError) {
+  public init(parsing bytes: Span<UInt8>, file: String = "pagetypeinfo") throws(TextParseError) {
     var cursor = ProcfsCursor(file: file)
     try cursor.requireContent(bytes)
     self.init(pageblockOrder: 0, pagesPerBlock: 0, freeRows: [], blockTypeNames: [], blockRows: [])
@@ -31,7 +31,7 @@ extension PageTypeInfo {
   /// Reads one node's section and appends its rows.
   private mutating func parseSection(
     _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>, isFirst: Bool
-  ) throws(ProcfsParseError) {
+  ) throws(TextParseError) {
     try cursor.expect("Page block order: ", bytes)
     let order = try cursor.decimal(bytes)
     try cursor.endLine(bytes)
@@ -91,7 +91,7 @@ extension PageTypeInfo {
   /// Reads `Node %4d, zone %8s, type %12s ` and one `%s%6lu ` per order.
   private static func freeRow(
     _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>, orders: Int
-  ) throws(ProcfsParseError) -> FreeRow {
+  ) throws(TextParseError) -> FreeRow {
     let (node, zone) = try cursor.nodeAndZone(bytes, zoneEndsAt: UInt8(ascii: ","))
     try cursor.expect(", type ", bytes)
     cursor.skipSpaces(bytes)
@@ -111,7 +111,7 @@ extension PageTypeInfo {
   /// Checks that a row belongs to the node of its section's first row.
   private static func check(
     node: Int, in sectionNode: inout Int?, _ cursor: ProcfsCursor
-  ) throws(ProcfsParseError) {
+  ) throws(TextParseError) {
     if let sectionNode, sectionNode != node {
       throw cursor.failure("node \(node) in the section of node \(sectionNode)")
     }

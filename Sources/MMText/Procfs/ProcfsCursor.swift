@@ -1,7 +1,7 @@
 internal import _MMUtilities
 
 /// A read position in a `/proc` file's bytes that knows its line and column, for parsers that
-/// throw ``ProcfsParseError``.
+/// throw ``TextParseError``.
 ///
 /// The bytes are passed to every call (a `Span` cannot be stored without the experimental
 /// Lifetimes feature). Every newline is consumed through ``endLine(_:)``, which keeps the line
@@ -36,15 +36,15 @@ struct ProcfsCursor {
 
   /// An error at the current position: `expected <what>`, after `unexpected end of file, ` or
   /// `unexpected end of line, ` when that is what was found.
-  func failure(expected what: String, _ bytes: Span<UInt8>) -> ProcfsParseError {
+  func failure(expected what: String, _ bytes: Span<UInt8>) -> TextParseError {
     if isAtEnd(bytes) { return failure("unexpected end of file, expected \(what)") }
     if seesEndOfLine(bytes) { return failure("unexpected end of line, expected \(what)") }
     return failure("expected \(what)")
   }
 
   /// An error at the current position.
-  func failure(_ reason: String) -> ProcfsParseError {
-    ProcfsParseError(file: file, line: line, column: index - lineStart + 1, reason: reason)
+  func failure(_ reason: String) -> TextParseError {
+    TextParseError(file: file, line: line, column: index - lineStart + 1, reason: reason)
   }
 
   /// Reads `literal` if it comes next.
@@ -58,7 +58,7 @@ struct ProcfsCursor {
   ///
   /// - Throws: `expected '<literal>'` (surrounding spaces left out of the message unless the
   ///   literal is only spaces).
-  mutating func expect(_ literal: StaticString, _ bytes: Span<UInt8>) throws(ProcfsParseError) {
+  mutating func expect(_ literal: StaticString, _ bytes: Span<UInt8>) throws(TextParseError) {
     guard skip(literal, bytes) else {
       let trimmed = literal.description.trimmingASCIIWhitespace()
       throw failure(expected: "'\(trimmed.isEmpty ? literal.description : trimmed)'", bytes)
@@ -78,7 +78,7 @@ struct ProcfsCursor {
   }
 
   /// Reads one newline, which must come next, and starts the next line.
-  mutating func endLine(_ bytes: Span<UInt8>) throws(ProcfsParseError) {
+  mutating func endLine(_ bytes: Span<UInt8>) throws(TextParseError) {
     guard seesEndOfLine(bytes) else { throw failure(expected: "end of line", bytes) }
     index += 1
     line += 1
@@ -88,7 +88,7 @@ struct ProcfsCursor {
   /// Reads a non-negative decimal number.
   ///
   /// - Throws: `expected a number`, or `number too large` past `Int.max`.
-  mutating func decimal(_ bytes: Span<UInt8>) throws(ProcfsParseError) -> Int {
+  mutating func decimal(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
     let start = index
     var value = 0
     while index < bytes.count, isDigit(bytes[index]) {
@@ -106,7 +106,7 @@ struct ProcfsCursor {
   }
 
   /// Reads a decimal number with an optional leading `-` (printf `%ld`, `%i`).
-  mutating func signedDecimal(_ bytes: Span<UInt8>) throws(ProcfsParseError) -> Int {
+  mutating func signedDecimal(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
     if skip("-", bytes) {
       return try -decimal(bytes)
     }
@@ -114,7 +114,7 @@ struct ProcfsCursor {
   }
 
   /// Reads spaces, then a non-negative decimal number: a right-aligned `%<width>lu` column.
-  mutating func column(_ bytes: Span<UInt8>) throws(ProcfsParseError) -> Int {
+  mutating func column(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
     skipSpaces(bytes)
     return try decimal(bytes)
   }
@@ -124,7 +124,7 @@ struct ProcfsCursor {
   /// - Throws: `expected <what>` when the name is empty.
   mutating func name(
     _ bytes: Span<UInt8>, stoppingAt stop: UInt8 = UInt8(ascii: " "), expected what: String
-  ) throws(ProcfsParseError) -> String {
+  ) throws(TextParseError) -> String {
     let start = index
     while index < bytes.count {
       let byte = bytes[index]
@@ -138,7 +138,7 @@ struct ProcfsCursor {
   }
 
   /// Throws `empty file` when there is nothing to read.
-  func requireContent(_ bytes: Span<UInt8>) throws(ProcfsParseError) {
+  func requireContent(_ bytes: Span<UInt8>) throws(TextParseError) {
     if bytes.isEmpty { throw failure("empty file") }
   }
 }
@@ -150,7 +150,7 @@ extension ProcfsCursor {
   /// after `Node ` too, for pagetypeinfo's `%4d`).
   mutating func nodeAndZone(
     _ bytes: Span<UInt8>, zoneEndsAt stop: UInt8 = UInt8(ascii: " ")
-  ) throws(ProcfsParseError) -> (node: Int, zone: String) {
+  ) throws(TextParseError) -> (node: Int, zone: String) {
     try expect("Node ", bytes)
     let node = try column(bytes)
     try expect(", zone ", bytes)

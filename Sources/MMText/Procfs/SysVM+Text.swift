@@ -8,9 +8,9 @@ extension SysVM {
   /// ``SysVM/otherValues``.
   ///
   /// - Parameter files: file name (`min_free_kbytes`) → file text.
-  /// - Throws: ``ProcfsParseError`` naming `sys/vm/<name>` when a typed sysctl's text is not a
+  /// - Throws: ``TextParseError`` naming `sys/vm/<name>` when a typed sysctl's text is not a
   ///   number (or, for `lowmem_reserve_ratio`, a list of numbers).
-  public init(parsing files: [String: String]) throws(ProcfsParseError) {
+  public init(parsing files: [String: String]) throws(TextParseError) {
     self.init()
     var remaining = files
     for (name, field) in Self.integerFields {
@@ -28,7 +28,7 @@ extension SysVM {
   /// Reads one line of blank-separated integers (exactly one when `single`).
   private static func integers(
     in text: String, file: String, single: Bool
-  ) throws(ProcfsParseError) -> [Int] {
+  ) throws(TextParseError) -> [Int] {
     let storage = Array(text.utf8)
     let bytes = storage.span
     var cursor = ProcfsCursor(file: file)

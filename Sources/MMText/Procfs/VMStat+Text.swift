@@ -6,14 +6,14 @@ extension VMStat {
   /// - Parameters:
   ///   - text: the file's contents.
   ///   - file: the name errors report.
-  /// - Throws: ``ProcfsParseError`` at the first line that is not `name value`.
-  public init(parsing text: String, file: String = "vmstat") throws(ProcfsParseError) {
+  /// - Throws: ``TextParseError`` at the first line that is not `name value`.
+  public init(parsing text: String, file: String = "vmstat") throws(TextParseError) {
     let bytes = Array(text.utf8)
     try self.init(parsing: bytes.span, file: file)
   }
 
   /// Parses the bytes of `/proc/vmstat`; the byte-level form of the `String` initializer.
-  public init(parsing bytes: Span<UInt8>, file: String = "vmstat") throws(ProcfsParseError) {
+  public init(parsing bytes: Span<UInt8>, file: String = "vmstat") throws(TextParseError) {
     var cursor = ProcfsCursor(file: file)
     try cursor.requireContent(bytes)
     var counters: [NamedValue] = []

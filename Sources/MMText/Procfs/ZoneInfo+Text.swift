@@ -10,14 +10,14 @@ extension ZoneInfo {
   /// - Parameters:
   ///   - text: the file's contents.
   ///   - file: the name errors report.
-  /// - Throws: ``ProcfsParseError`` at the first line that does not have the kernel's shape.
-  public init(parsing text: String, file: String = "zoneinfo") throws(ProcfsParseError) {
+  /// - Throws: ``TextParseError`` at the first line that does not have the kernel's shape.
+  public init(parsing text: String, file: String = "zoneinfo") throws(TextParseError) {
     let bytes = Array(text.utf8)
     try self.init(parsing: bytes.span, file: file)
   }
 
   /// Parses the bytes of `/proc/zoneinfo`; the byte-level form of the `String` initializer.
-  public init(parsing bytes: Span<UInt8>, file: String = "zoneinfo") throws(ProcfsParseError) {
+  public init(parsing bytes: Span<UInt8>, file: String = "zoneinfo") throws(TextParseError) {
     var cursor = ProcfsCursor(file: file)
     try cursor.requireContent(bytes)
     var entries: [Entry] = []
@@ -30,7 +30,7 @@ extension ZoneInfo {
   /// Reads one zone, from its `Node %d, zone %8s` line to the next zone.
   private static func entry(
     _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>
-  ) throws(ProcfsParseError) -> Entry {
+  ) throws(TextParseError) -> Entry {
     let (node, zone) = try cursor.nodeAndZone(bytes)
     try cursor.endLine(bytes)
     var nodeStats: [NamedValue]?
@@ -67,7 +67,7 @@ extension ZoneInfo {
   /// Reads the lines after `protection:` of a populated zone.
   private static func details(
     _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>
-  ) throws(ProcfsParseError) -> Details {
+  ) throws(TextParseError) -> Details {
     let all = try stats(&cursor, bytes)
     let numaStart = all.firstIndex { $0.name.hasPrefix("numa_") } ?? all.endIndex
     try cursor.expect("  pagesets", bytes)
@@ -110,7 +110,7 @@ extension ZoneInfo {
   private static func field(
     _ label: StaticString, _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>,
     signed: Bool = false
-  ) throws(ProcfsParseError) -> Int {
+  ) throws(TextParseError) -> Int {
     try cursor.expect(label, bytes)
     guard cursor.sees(" ", bytes) else { throw cursor.failure(expected: "' '", bytes) }
     cursor.skipSpaces(bytes)
@@ -122,7 +122,7 @@ extension ZoneInfo {
   /// Reads `      %-12s %lu` lines while they come.
   private static func stats(
     _ cursor: inout ProcfsCursor, _ bytes: Span<UInt8>
-  ) throws(ProcfsParseError) -> [NamedValue] {
+  ) throws(TextParseError) -> [NamedValue] {
     var stats: [NamedValue] = []
     while cursor.skip("      ", bytes) {
       let name = try cursor.name(bytes, expected: "a counter name")

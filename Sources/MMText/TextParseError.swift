@@ -1,12 +1,13 @@
-/// Why a `/proc` file could not be read: where, and what was expected there.
-public struct ProcfsParseError: Error, Hashable, Sendable, CustomStringConvertible {
-  /// The file's name as given to the parser (`zoneinfo`, `sys/vm/min_free_kbytes`, …).
+/// Why kernel text (a `/proc` file, a log report) could not be read: where, and what was
+/// expected there.
+public struct TextParseError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The file's or log's name as given to the parser (`zoneinfo`, `dmesg.txt`, …).
   public var file: String
   /// The 1-based line.
   public var line: Int
-  /// The 1-based byte column in the line.
+  /// The 1-based byte column in the line (log prefixes included).
   public var column: Int
-  /// What was wrong (`expected 'pages free'`, `number too large`, …).
+  /// What was wrong (`expected 'pages free'`, `expected ', mode:'`, `number too large`, …).
   public var reason: String
 
   /// Creates the error.
