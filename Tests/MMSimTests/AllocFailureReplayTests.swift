@@ -30,10 +30,12 @@ struct AllocFailureReplayTests {
       folder: "D-order0-atomic-drain", order: 0, mask: 0xa20, kernelBlocks: 52899, tolerance: 529),
   ]
 
-  static func replay(_ replay: Case) throws -> Int {
+  static let kernel = (try? KernelVersion(parsing: "6.1.0-56-amd64")) ?? .newestKnown
+
+  /// The machine of a case's `before` snapshot.
+  static func seededMachine(_ folder: String) throws -> SimulatedMachine {
     let run = Fixtures.groundTruth.appendingPathComponent("alloc-failure/m512M")
-    let proc = run.appendingPathComponent(replay.folder).appendingPathComponent("before/proc")
-    let kernel = try KernelVersion(parsing: "6.1.0-56-amd64")
+    let proc = run.appendingPathComponent(folder).appendingPathComponent("before/proc")
     // The `before` snapshots have no sys/vm; the sysctls are the boot's.
     let sysctls = run.appendingPathComponent("00-boot/proc/sys/vm")
     var files: [String: String] = [:]
@@ -41,11 +43,16 @@ struct AllocFailureReplayTests {
       files[name] = try Fixtures.text(of: sysctls.appendingPathComponent(name))
     }
     // Debian 6.1.192 carries the 6.3 reserve-flag rework and the order-0 high-atomic fix.
-    var machine = try SimulatedMachine(
+    return try SimulatedMachine(
       zoneInfo: try ZoneInfo(parsing: Fixtures.text(of: proc.appendingPathComponent("zoneinfo"))),
       pageTypeInfo: try PageTypeInfo(
         parsing: Fixtures.text(of: proc.appendingPathComponent("pagetypeinfo"))),
       sysVM: try SysVM(parsing: files), rules: .withReserveBackports(kernel: kernel))
+  }
+
+  /// Blocks granted before the first failure.
+  static func replay(_ replay: Case) throws -> Int {
+    var machine = try seededMachine(replay.folder)
     let mask = GFPMask(rawValue: replay.mask, kernel: kernel)
     var blocks = 0
     while machine.allocate(order: replay.order, mask: mask).allocation != nil { blocks += 1 }
@@ -54,19 +61,7 @@ struct AllocFailureReplayTests {
 
   /// Replays case A and returns the report the simulator prints at its failure.
   static func failureReportOfCaseA() throws -> AllocFailureReport {
-    let run = Fixtures.groundTruth.appendingPathComponent("alloc-failure/m512M")
-    let proc = run.appendingPathComponent("A-order10-atomic/before/proc")
-    let kernel = try KernelVersion(parsing: "6.1.0-56-amd64")
-    let sysctls = run.appendingPathComponent("00-boot/proc/sys/vm")
-    var files: [String: String] = [:]
-    for name in ["min_free_kbytes", "watermark_scale_factor", "lowmem_reserve_ratio"] {
-      files[name] = try Fixtures.text(of: sysctls.appendingPathComponent(name))
-    }
-    var machine = try SimulatedMachine(
-      zoneInfo: try ZoneInfo(parsing: Fixtures.text(of: proc.appendingPathComponent("zoneinfo"))),
-      pageTypeInfo: try PageTypeInfo(
-        parsing: Fixtures.text(of: proc.appendingPathComponent("pagetypeinfo"))),
-      sysVM: try SysVM(parsing: files), rules: .withReserveBackports(kernel: kernel))
+    var machine = try seededMachine("A-order10-atomic")
     let mask = GFPMask(rawValue: 0xa20, kernel: kernel)
     while machine.allocate(order: 10, mask: mask).allocation != nil {}
     return machine.allocationFailureReport(order: 10, mask: mask, comm: "insmod", pid: 244)
