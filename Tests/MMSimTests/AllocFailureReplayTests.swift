@@ -100,7 +100,7 @@ extension AllocFailureReplayTests {
   /// Cases the kernel helped with compaction the simulator does not model yet.
   ///
   /// kcompactd ran during the order-3 drain (C: `compact_daemon_wake` 0 → 11), direct compaction succeeded
-  /// six times for the GFP_KERNEL order-10 loop (E). The replay reaches at least what the free
+  /// seven times for the GFP_KERNEL order-10 loop (E). The replay reaches at least what the free
   /// lists hold and stays below the kernel.
   @Test(arguments: [
     (

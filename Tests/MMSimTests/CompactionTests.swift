@@ -79,6 +79,77 @@ struct CompactionTests {
     #expect(result == .skipped)
   }
 
+  /// Async direct compaction for an unmovable request migrates only from unmovable pageblocks
+  /// (4.15+): the fragmented zone's cache lies in movable blocks, so it moves nothing, while a
+  /// sync-light attempt compacts.
+  @Test func asyncCompactionMigratesOnlyFromBlocksOfTheRequestsType() throws {
+    var machine = try Self.fragmented()
+    #expect(machine.memory.pageblockType(of: PFN(8192)) == .movable)
+    let async = machine.compactZone(
+      1, order: 4, highestZoneIndex: 2, flags: [.cpuset], priority: .async,
+      migrateType: .unmovable)
+    #expect(async == .complete(migrated: 0))
+    let sync = machine.compactZone(
+      1, order: 4, highestZoneIndex: 2, flags: [.cpuset], priority: .syncLight,
+      migrateType: .unmovable)
+    guard case .success(let migrated) = sync else {
+      Issue.record("expected success, got \(sync)")
+      return
+    }
+    #expect(migrated > 0)
+  }
+
+  /// From 4.6 async direct compaction gives up on an aligned range of the request's order at
+  /// the first page it cannot migrate; sync compaction migrates what it can anyway.
+  @Test func asyncCompactionSkipsRangesHoldingAnUnmovablePage() throws {
+    var machine = try Self.fragmented()
+    // One page of kernel data in every 16-page range of DMA32.
+    var pfn = PFN(4096)
+    while pfn < 16384 {
+      let page = (pfn...(pfn + 15)).first { machine.memory.isAllocatedBlock($0) }
+      if let page { machine.memory.setUse(page, .kernel) }
+      pfn += 16
+    }
+    let async = machine.compactZone(
+      1, order: 4, highestZoneIndex: 2, flags: [.cma, .cpuset], priority: .async)
+    #expect(async == .complete(migrated: 0))
+    let sync = machine.compactZone(
+      1, order: 4, highestZoneIndex: 2, flags: [.cma, .cpuset], priority: .syncLight)
+    guard case .complete(let migrated) = sync else {
+      Issue.record("expected the scanners to meet, got \(sync)")
+      return
+    }
+    #expect(migrated > 0)
+    #expect(machine.memory.invariantViolations() == [])
+  }
+
+  /// Only a synchronous failure defers compaction (`try_to_compact_pages()`), and sync-full
+  /// attempts ignore deferral.
+  @Test func onlySynchronousFailuresDeferCompaction() throws {
+    var machine = try Self.fragmented()
+    var pfn = PFN(4096)
+    while pfn < 16384 {
+      let page = (pfn...(pfn + 15)).first { machine.memory.isAllocatedBlock($0) }
+      if let page { machine.memory.setUse(page, .kernel) }
+      pfn += 16
+    }
+    func compact(_ priority: CompactPriority) -> CompactionResult {
+      machine.compactZone(
+        1, order: 4, highestZoneIndex: 2, flags: [.cma, .cpuset], priority: priority)
+    }
+    #expect(compact(.async) == .complete(migrated: 0))
+    #expect(compact(.async) == .complete(migrated: 0))
+    let isComplete: (CompactionResult) -> Bool = { if case .complete = $0 { true } else { false } }
+    // A sync failure defers the next attempt (defer shift 1); sync-full runs regardless, and
+    // its failure doubles the deferral (shift 2): three attempts are skipped, the fourth runs.
+    #expect(isComplete(compact(.syncLight)))
+    #expect(isComplete(compact(.syncFull)))
+    #expect(compact(.syncLight) == .deferred)
+    #expect(compact(.async) == .deferred)
+    #expect(compact(.async) == .deferred)
+    #expect(compact(.async) == .complete(migrated: 0))
+  }
+
   @Test func theSlowPathCompactsForAnOrderTwoRequest() throws {
     var machine = try Self.fragmented()
     // Bring the zone down to its min watermark with more cache, then ask for order 2.

@@ -15,6 +15,18 @@ public enum CompactionResult: Hashable, Sendable {
   case success(migrated: Int)
 }
 
+/// How hard a compaction attempt tries (`enum compact_priority`); lower is more aggressive.
+public enum CompactPriority: Int, Comparable, Sendable {
+  /// `COMPACT_PRIO_SYNC_FULL` (`MIN_COMPACT_PRIORITY`): synchronous, never deferred.
+  case syncFull = 0
+  /// `COMPACT_PRIO_SYNC_LIGHT` (`DEF_COMPACT_PRIORITY`), the slow path's retry loop starts here.
+  case syncLight = 1
+  /// `COMPACT_PRIO_ASYNC` (`INIT_COMPACT_PRIORITY`), the slow path's first attempt.
+  case async = 2
+
+  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// Compaction, an **approximation** of mm/compaction.c: suitability (watermark plus
 /// `compact_gap`, the fragmentation-index veto for costly orders, deferral) follows the kernel;
 /// the scanners are simplified: the migrate scanner walks up from the zone's start moving
@@ -49,19 +61,36 @@ extension SimulatedMachine {
     return nil
   }
 
-  /// Compacts one zone for a request of `order` (`compact_zone()`), honouring deferral.
+  /// Direct compaction of one zone for a request of `order` (`compact_zone_order()` as
+  /// `try_to_compact_pages()` calls it): deferral is honoured above `syncFull`, and only a
+  /// synchronous attempt that fails defers the zone.
+  ///
+  /// An `async` attempt migrates only from pageblocks of the request's migratetype (movable and
+  /// CMA for movable requests; before 4.15 movable blocks for every request) and, from 4.6, skips
+  /// an aligned range of `order` as soon as it holds a page it cannot migrate.
   public mutating func compactZone(
-    _ zone: Int, order: Int, highestZoneIndex: Int, flags: AllocFlags
+    _ zone: Int, order: Int, highestZoneIndex: Int, flags: AllocFlags,
+    priority: CompactPriority = .syncLight, migrateType: MigrateType = .movable
   )
     -> CompactionResult
   {
-    if isCompactionDeferred(zone: zone, order: order) { return .deferred }
+    if priority > .syncFull && isCompactionDeferred(zone: zone, order: order) { return .deferred }
     if let verdict = compactionSuitable(
       zone: zone, order: order, highestZoneIndex: highestZoneIndex, flags: flags)
     {
       return verdict
     }
-    let migrated = migratePages(zone: zone) { machine in
+    let kernel = memory.rules.kernel
+    let scan: MigrateScan
+    if priority == .async {
+      let sameType = kernel.isAtLeast(4, 15) && migrateType != .movable
+      scan = MigrateScan(
+        sourceTypes: sameType ? [migrateType] : [.movable, .cma],
+        skipOrder: kernel.isAtLeast(4, 6) ? order : nil)
+    } else {
+      scan = MigrateScan(sourceTypes: nil, skipOrder: nil)
+    }
+    let migrated = migratePages(zone: zone, scan) { machine in
       machine.memory.isWatermarkOK(
         zone: zone, order: order, highestZoneIndex: highestZoneIndex,
         mark: machine.memory.zoneSettings(zone).watermarks.mark(for: flags), flags: flags)
@@ -69,47 +98,102 @@ extension SimulatedMachine {
     let succeeded = memory.isWatermarkOK(
       zone: zone, order: order, highestZoneIndex: highestZoneIndex,
       mark: memory.zoneSettings(zone).watermarks.mark(for: flags), flags: flags)
-    recordCompaction(zone: zone, order: order, succeeded: succeeded)
+    if succeeded {
+      resetCompactionDeferral(zone: zone, order: order)
+    } else if priority != .async {
+      deferCompaction(zone: zone, order: order)
+    }
     return succeeded ? .success(migrated: migrated) : .complete(migrated: migrated)
   }
 
   /// `echo 1 > /proc/sys/vm/compact_memory`: compacts every zone fully.
   public mutating func compactMemory() -> Int {
     memory.layout.zones.indices.filter { memory.layout.zones[$0].managed > 0 }
-      .reduce(0) { total, zone in total + migratePages(zone: zone) { _ in false } }
+      .reduce(0) { total, zone in
+        total
+          + migratePages(zone: zone, MigrateScan(sourceTypes: nil, skipOrder: nil)) { _ in false }
+      }
   }
 
   // MARK: - Scanners
 
+  /// Where the migrate scanner may take pages from.
+  struct MigrateScan {
+    /// The pageblock types it migrates from (`suitable_migration_source()`); `nil` for any.
+    var sourceTypes: Set<MigrateType>?
+    /// With an order, it works in aligned ranges of that order and skips a range holding a page
+    /// it cannot migrate (`skip_on_failure`); without one, pageblock by pageblock, moving every
+    /// movable page.
+    var skipOrder: Int?
+  }
+
   /// Moves in-use movable pages from the zone's low end into free pages at its high end until
   /// `isDone` says so or the scanners meet; returns the pages moved.
-  private mutating func migratePages(zone: Int, isDone: (borrowing SimulatedMachine) -> Bool) -> Int
-  {
+  private mutating func migratePages(
+    zone: Int, _ scan: MigrateScan, isDone: (borrowing SimulatedMachine) -> Bool
+  ) -> Int {
     let span = memory.layout.zones[zone]
     var migrateScanner = span.startPFN
     var freeScanner = span.holeStartPFN
     var migrated = 0
-    let blockPages = memory.layout.pageblockPages
+    let rangePages = max(scan.skipOrder.map { 1 << $0 } ?? 0, memory.layout.pageblockPages)
     while migrateScanner < freeScanner {
-      let blockEnd = min((migrateScanner / blockPages + 1) * blockPages, freeScanner)
-      var pfn = migrateScanner
-      while pfn < blockEnd {
-        let frame = memory.frames[memory.frameIndex(PFN(pfn))]
-        let size = frame.state == .unavailable || frame.state == .tail ? 1 : 1 << Int(frame.order)
-        if frame.state == .allocatedHead && frame.order == 0 && frame.use.lru != nil {
-          guard let target = takeFreePage(zone: zone, below: &freeScanner, above: blockEnd) else {
-            return migrated
+      let rangeEnd = min((migrateScanner / rangePages + 1) * rangePages, freeScanner)
+      if isSourceType(from: migrateScanner, to: rangeEnd, scan) {
+        let chunkPages = scan.skipOrder.map { 1 << $0 } ?? rangePages
+        for chunk in stride(from: migrateScanner, to: rangeEnd, by: chunkPages) {
+          let chunkEnd = min(chunk + chunkPages, rangeEnd)
+          if scan.skipOrder != nil && !isMigratable(from: chunk, to: chunkEnd) { continue }
+          var pfn = chunk
+          while pfn < chunkEnd {
+            let frame = memory.frames[memory.frameIndex(PFN(pfn))]
+            if isMovableInUse(frame) {
+              guard let target = takeFreePage(zone: zone, below: &freeScanner, above: rangeEnd)
+              else { return migrated }
+              moveIdentity(from: PFN(pfn), to: target)
+              migrated += 1
+            }
+            pfn += frameSpan(frame)
           }
-          moveIdentity(from: PFN(pfn), to: target)
-          migrated += 1
         }
-        pfn += size
+        memory.drainAllPerCPU(zone: zone)
       }
-      migrateScanner = blockEnd
-      memory.drainAllPerCPU(zone: zone)
+      migrateScanner = rangeEnd
       if isDone(self) { break }
     }
     return migrated
+  }
+
+  /// Whether every pageblock of `[start, end)` is of a type the scan migrates from.
+  private func isSourceType(from start: Int, to end: Int, _ scan: MigrateScan) -> Bool {
+    guard let types = scan.sourceTypes else { return true }
+    let blockPages = memory.layout.pageblockPages
+    return stride(from: start, to: end, by: blockPages).allSatisfy {
+      types.contains(memory.pageblockType(of: PFN($0)))
+    }
+  }
+
+  /// Whether every in-use page of `[start, end)` can be migrated.
+  private func isMigratable(from start: Int, to end: Int) -> Bool {
+    var pfn = start
+    while pfn < end {
+      let frame = memory.frames[memory.frameIndex(PFN(pfn))]
+      if frame.state == .unavailable || (frame.state == .allocatedHead && !isMovableInUse(frame)) {
+        return false
+      }
+      pfn += frameSpan(frame)
+    }
+    return true
+  }
+
+  /// An in-use page compaction can migrate: an order-0 page on an LRU list.
+  private func isMovableInUse(_ frame: PageFrame) -> Bool {
+    frame.state == .allocatedHead && frame.order == 0 && frame.use.lru != nil
+  }
+
+  /// The frames from `frame` to the next block head.
+  private func frameSpan(_ frame: PageFrame) -> Int {
+    frame.state == .freeHead || frame.state == .allocatedHead ? 1 << Int(frame.order) : 1
   }
 
   /// The free scanner: a free order-0 page taken from the highest movable or CMA pageblock
@@ -167,17 +251,17 @@ extension SimulatedMachine {
     return true
   }
 
-  /// `defer_compaction()` after a failure; `compaction_defer_reset()` after a success.
-  private mutating func recordCompaction(zone: Int, order: Int, succeeded: Bool) {
-    if succeeded {
-      if var state = compactionDeferral[zone] {
-        state.considered = 0
-        state.shift = 0
-        if order >= state.failedOrder { state.failedOrder = order + 1 }
-        compactionDeferral[zone] = state
-      }
-      return
-    }
+  /// `compaction_defer_reset()` after a success.
+  private mutating func resetCompactionDeferral(zone: Int, order: Int) {
+    guard var state = compactionDeferral[zone] else { return }
+    state.considered = 0
+    state.shift = 0
+    if order >= state.failedOrder { state.failedOrder = order + 1 }
+    compactionDeferral[zone] = state
+  }
+
+  /// `defer_compaction()` after a synchronous failure.
+  private mutating func deferCompaction(zone: Int, order: Int) {
     var state = compactionDeferral[zone] ?? CompactionDeferral()
     state.considered = 0
     state.shift = min(state.shift + 1, 6)

@@ -115,7 +115,8 @@ extension SimulatedMachine {
     let compactsFirst = costly || (modern && order > 0 && mask.migrateType != .movable)
     if mask.mayDirectReclaim && compactsFirst {
       let first = directCompaction(
-        order: order, mask: mask, flags: flags, highest: highest, steps: &steps)
+        order: order, mask: mask, flags: flags, highest: highest, priority: .async,
+        steps: &steps)
       if let block = first.block { return done(.allocated(block)) }
       let withdrawn: Bool
       switch first.result {
@@ -131,7 +132,7 @@ extension SimulatedMachine {
 
     var noProgressLoops = 0
     var compactionRetries = 0
-    var compactPriority = 1  // DEF_COMPACT_PRIORITY (sync light)
+    var compactPriority = CompactPriority.syncLight
     let rounds =
       memory.layout.zones.reduce(0) { $0 + $1.managed } / ReclaimControl.swapClusterMax + 64
     for _ in 0..<rounds {
@@ -143,7 +144,8 @@ extension SimulatedMachine {
       let reclaim = directReclaim(order: order, mask: mask, flags: flags, steps: &steps)
       if let block = reclaim.block { return done(.allocated(block)) }
       let compaction = directCompaction(
-        order: order, mask: mask, flags: flags, highest: highest, steps: &steps)
+        order: order, mask: mask, flags: flags, highest: highest, priority: compactPriority,
+        steps: &steps)
       if let block = compaction.block { return done(.allocated(block)) }
       if mask.noRetry {
         steps.append(.gaveUp("__GFP_NORETRY: one round of reclaim only"))
@@ -237,13 +239,16 @@ extension SimulatedMachine {
   /// `__alloc_pages_direct_compact()`: compacts each zone of the zonelist (order > 0 only),
   /// stopping at the first success, then tries the freelist.
   private mutating func directCompaction(
-    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, steps: inout [SlowPathStep]
+    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, priority: CompactPriority,
+    steps: inout [SlowPathStep]
   ) -> (result: CompactionResult?, block: Allocation?) {
     guard order > 0 else { return (nil, nil) }
     var best: CompactionResult?
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
-      let result = compactZone(zone, order: order, highestZoneIndex: highest, flags: flags)
+      let result = compactZone(
+        zone, order: order, highestZoneIndex: highest, flags: flags, priority: priority,
+        migrateType: mask.migrateType ?? .movable)
       if best.map({ Self.rank(result) > Self.rank($0) }) ?? true { best = result }
       if case .success = result { break }
       if case .alreadySuitable = result { break }
@@ -272,7 +277,7 @@ extension SimulatedMachine {
   /// priority once more if it is not at its most aggressive yet.
   private func shouldCompactRetry(
     order: Int, mask: GFPMask, result: CompactionResult, highest: Int, retries: inout Int,
-    priority: inout Int
+    priority: inout CompactPriority
   ) -> Bool {
     guard order > 0 else { return false }
     let costly = order > GFPMask.costlyOrder
@@ -285,9 +290,10 @@ extension SimulatedMachine {
     default:
       break
     }
-    let minPriority = costly ? 1 : 0
-    guard priority > minPriority else { return false }
-    priority -= 1
+    let minPriority: CompactPriority = costly ? .syncLight : .syncFull
+    guard priority > minPriority, let raised = CompactPriority(rawValue: priority.rawValue - 1)
+    else { return false }
+    priority = raised
     retries = 0
     return true
   }
