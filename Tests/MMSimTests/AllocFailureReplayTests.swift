@@ -87,6 +87,22 @@ struct AllocFailureReplayTests {
     #expect(ours.freeAreas.map(\.totalKilobytes) == theirs.freeAreas.map(\.totalKilobytes))
   }
 
+  /// Boot reservations lie in movable pageblocks first: case E's DMA32 zone has 62 movable
+  /// blocks (31744 pages) with 1703 free pages and 22896 unmanaged pages (spanned 126944,
+  /// managed 104048), so 7145 pages of its movable blocks are allocated.
+  @Test func seedingPutsUnmanagedPagesInMovableBlocksFirst() throws {
+    let machine = try Self.seededMachine("E-order10-kernel-fragmented")
+    let span = machine.memory.layout.zones[1]
+    var allocatedInMovable = 0
+    for pfn in span.startPFN..<span.holeStartPFN
+    where machine.memory.pageblockType(of: PFN(pfn)) == .movable
+      && machine.memory.isAllocatedBlock(PFN(pfn))
+    {
+      allocatedInMovable += 1
+    }
+    #expect(allocatedInMovable == 62 * 512 - 1703 - (126944 - 104048))
+  }
+
   @Test(arguments: cases)
   func grantsTheKernelsNumberOfBlocks(replay: Case) throws {
     let blocks = try Self.replay(replay)

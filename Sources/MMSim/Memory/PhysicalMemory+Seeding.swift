@@ -124,35 +124,49 @@ extension PhysicalMemory {
         }
       }
     }
-    // 3. The other frames: the trailing hole; before it, the first frames that are not free
-    //    make up the rest of the unmanaged pages (boot reservations, smaller holes), and the
-    //    others are allocated.
+    // 3. The other frames: the trailing hole; before it, the rest of the unmanaged pages (boot
+    //    reservations, smaller holes) — in movable pageblocks first, as boot leaves every
+    //    pageblock movable and nothing steals a block without free pages — and the others are
+    //    allocated.
     for hole in presentEnd..<span.endPFN { frames[hole - basePFN].state = .unavailable }
     var unmanaged = (presentEnd - span.startPFN) - span.managed
-    var pfn = span.startPFN
-    while pfn < presentEnd {
-      let frame = frames[pfn - basePFN]
-      if frame.state == .freeHead {
-        pfn += 1 << Int(frame.order)
-        continue
-      }
-      if unmanaged > 0 {
-        frames[pfn - basePFN].state = .unavailable
+    for inMovableBlock in [true, false] where unmanaged > 0 {
+      forEachUnplacedFrame(from: span.startPFN, to: presentEnd) { memory, pfn in
+        guard unmanaged > 0, (memory.pageblockType(of: PFN(pfn)) == .movable) == inMovableBlock
+        else { return }
+        memory.frames[pfn - memory.basePFN].state = .unavailable
         unmanaged -= 1
-      } else {
-        recordAllocation(PFN(pfn), order: 0, type: pageblockType(of: PFN(pfn)))
       }
-      pfn += 1
     }
     guard unmanaged == 0 else {
       throw SeedError(
         zone: zone, reason: "free pages leave no room for \(unmanaged) unmanaged pages")
+    }
+    forEachUnplacedFrame(from: span.startPFN, to: presentEnd) { memory, pfn in
+      memory.recordAllocation(PFN(pfn), order: 0, type: memory.pageblockType(of: PFN(pfn)))
     }
     placeLRUPages(zone: zone, seed)
   }
 }
 
 extension PhysicalMemory {
+  /// Calls `body` for every frame of `[start, end)` seeding has not placed yet: neither in a
+  /// free block nor unavailable.
+  fileprivate mutating func forEachUnplacedFrame(
+    from start: Int, to end: Int, _ body: (inout PhysicalMemory, Int) -> Void
+  ) {
+    var pfn = start
+    while pfn < end {
+      let frame = frames[pfn - basePFN]
+      if frame.state == .freeHead {
+        pfn += 1 << Int(frame.order)
+        continue
+      }
+      if frame.state == .tail { body(&self, pfn) }
+      pfn += 1
+    }
+  }
+
   /// Gives the seed's LRU page counts to allocated order-0 pages, those in movable and CMA
   /// pageblocks first (where user and cache pages live), so that reclaim and compaction find
   /// them; the first `writePendingPages` file pages are dirty.
