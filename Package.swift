@@ -57,7 +57,8 @@ let package = Package(
     .testTarget(
       name: "_MMUtilitiesTests", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
     .testTarget(
-      name: "MMCoreTests", dependencies: ["MMCore", "_MMUtilities"], swiftSettings: strictSettings),
+      name: "MMCoreTests", dependencies: ["MMCore", "MMText", "MMTestSupport", "_MMUtilities"],
+      swiftSettings: strictSettings),
     .testTarget(
       name: "MMSimTests",
       dependencies: ["MMSim", "MMCore", "MMText", "MMTestSupport", "_MMUtilities"],

@@ -1,12 +1,16 @@
+import Foundation
 import MMCore
+import MMTestSupport
+import MMText
 import Testing
 
-/// Replays every snapshot of the ground-truth runs (`shared/ground-truth/INDEX.md`,
-/// `shared/ground-truth/cma-arm64/INDEX.md`) through ``WatermarkState`` and compares every
+/// Replays every snapshot of the ground-truth runs (`Tests/Fixtures/ground-truth/INDEX.md`,
+/// `Tests/Fixtures/ground-truth/cma-arm64/INDEX.md`) through ``WatermarkState`` and compares every
 /// `min_free_kbytes`, min/low/high and `protection` value with the kernel's.
 ///
-/// The literals are copied from each snapshot's `proc/zoneinfo` and `proc/sys/vm/min_free_kbytes`
-/// (zones in zoneinfo order, printed min/low/high which include the boost). The inputs are the
+/// The kernel's values are read from each snapshot's `proc/zoneinfo` and
+/// `proc/sys/vm/min_free_kbytes` in `Tests/Fixtures/ground-truth` (printed min/low/high include
+/// the boost). The inputs are the
 /// final managed pages of zoneinfo, the boot log's late `Freeing … memory` lines and the THP
 /// mode; the events between snapshots are the scenario's sysctl accesses
 /// (`shared/tools/kernel-lab/scenarios/*.sh`). Every full snapshot dumps zoneinfo first and
@@ -38,42 +42,14 @@ struct WatermarkGroundTruthTests {
     }
   }
 
-  /// One zone of a snapshot's zoneinfo: name, managed, printed min/low/high, boost, protection.
-  struct Z: Sendable {
-    var name: String
-    var managed: Int
-    var min: Int
-    var low: Int
-    var high: Int
-    var boost: Int
-    var protection: [Int]
-
-    init(
-      _ name: String, _ managed: Int, _ min: Int, _ low: Int, _ high: Int, boost: Int = 0,
-      _ protection: [Int]
-    ) {
-      (self.name, self.managed, self.min, self.low, self.high) = (name, managed, min, low, high)
-      (self.boost, self.protection) = (boost, protection)
-    }
-
-    /// How many kernel-printed values the test compares for this zone.
-    var valueCount: Int { 3 + protection.count }
-  }
-
-  /// One snapshot directory: the events before it and what the kernel showed.
+  /// One snapshot directory and the events before it.
   struct Snapshot: Sendable {
     var step: String
     var events: [Event]
-    var minFreeKbytes: Int?
     var readsSysctls: Bool
-    var zones: [Z]
 
-    init(
-      _ step: String, _ events: [Event], minFreeKbytes: Int?, readsSysctls: Bool = true,
-      zones: [Z]
-    ) {
-      (self.step, self.events, self.minFreeKbytes) = (step, events, minFreeKbytes)
-      (self.readsSysctls, self.zones) = (readsSysctls, zones)
+    init(_ step: String, _ events: [Event], readsSysctls: Bool = true) {
+      (self.step, self.events, self.readsSysctls) = (step, events, readsSysctls)
     }
   }
 
@@ -99,6 +75,18 @@ struct WatermarkGroundTruthTests {
     run.snapshots.indices.map { Case(run: run, index: $0) }
   }
 
+  /// What the kernel showed in a snapshot: its zoneinfo and, when captured, `min_free_kbytes`.
+  static func captured(_ test: Case) throws -> (zones: ZoneInfo, minFreeKbytes: Int?) {
+    let proc = Fixtures.groundTruth.appendingPathComponent(test.testDescription)
+      .appendingPathComponent("proc")
+    let zones = try ZoneInfo(parsing: Fixtures.text(of: proc.appendingPathComponent("zoneinfo")))
+    let sysctl = proc.appendingPathComponent("sys/vm/min_free_kbytes")
+    guard FileManager.default.fileExists(atPath: sysctl.path) else { return (zones, nil) }
+    let text = try Fixtures.text(of: sysctl).trimmingCharacters(in: .whitespacesAndNewlines)
+    let kbytes: Int = try #require(Int(text), "min_free_kbytes of \(test.testDescription)")
+    return (zones, kbytes)
+  }
+
   @Test(arguments: cases)
   func reproducesSnapshot(_ test: Case) throws {
     var state = WatermarkState(booting: test.run.boot)
@@ -106,30 +94,31 @@ struct WatermarkGroundTruthTests {
       for event in snapshot.events { event.apply(to: &state) }
       if snapshot.readsSysctls { state.readLowmemReserveRatio() }
     }
-    let snapshot = test.run.snapshots[test.index]
-    for event in snapshot.events { event.apply(to: &state) }
+    for event in test.run.snapshots[test.index].events { event.apply(to: &state) }
 
-    if let kbytes = snapshot.minFreeKbytes { #expect(state.minFreeKbytes == kbytes) }
-    try #require(state.zones.count == snapshot.zones.count)
-    for (i, zone) in snapshot.zones.enumerated() {
-      #expect(state.zones[i].kind.kernelName == zone.name)
-      #expect(state.zones[i].managed == zone.managed, "\(zone.name) managed")
+    let kernel = try Self.captured(test)
+    if let kbytes = kernel.minFreeKbytes { #expect(state.minFreeKbytes == kbytes) }
+    try #require(state.zones.count == kernel.zones.entries.count)
+    for (i, zone) in kernel.zones.entries.enumerated() {
+      #expect(state.zones[i].kind.kernelName == zone.zone)
+      #expect(state.zones[i].managed == zone.managed, "\(zone.zone) managed")
       let computed = state.watermarks[i]
       let printed = (computed.min, computed.low, computed.high)
       let expected = (zone.min - zone.boost, zone.low - zone.boost, zone.high - zone.boost)
-      #expect(printed == expected, "\(zone.name) min/low/high")
-      #expect(state.lowmemReserve[i] == zone.protection, "\(zone.name) protection")
+      #expect(printed == expected, "\(zone.zone) min/low/high")
+      #expect(state.lowmemReserve[i] == zone.protection, "\(zone.zone) protection")
     }
   }
 
-  /// The tables hold the values the report counts; keep the count honest when editing them.
-  @Test func countsTheReproducedValues() {
-    let snapshots = Self.runs.flatMap(\.snapshots)
-    let values = snapshots.reduce(0) { total, snapshot in
-      total + (snapshot.minFreeKbytes == nil ? 0 : 1)
-        + snapshot.zones.reduce(0) { $0 + $1.valueCount }
+  /// Every snapshot is read: 75 of them, 2916 kernel-printed values (`min_free_kbytes` where
+  /// captured, and each zone's min, low, high and protection entries).
+  @Test func countsTheReproducedValues() throws {
+    let values = try Self.cases.reduce(0) { total, test in
+      let kernel = try Self.captured(test)
+      return total + (kernel.minFreeKbytes == nil ? 0 : 1)
+        + kernel.zones.entries.reduce(0) { $0 + 3 + $1.protection.count }
     }
-    #expect(snapshots.count == 75)
+    #expect(Self.cases.count == 75)
     #expect(values == 2916)
   }
 }
@@ -183,88 +172,24 @@ extension WatermarkGroundTruthTests {
       "watermarks/m256M", boot: .debianAMD64(dma: 3840, dma32: 39632),
       snapshots: [
         Snapshot(
-          "00-as-booted", [.readLowmemReserveRatio], minFreeKbytes: 1615,
-          zones: [
-            Z("DMA", 3840, 37, 46, 55, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 365, 456, 547, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-as-booted", [.readLowmemReserveRatio]),
         Snapshot(
-          "01-mfk-default_wsf-default", [.wsf(10), .mfk(1615)], minFreeKbytes: 1615,
-          zones: [
-            Z("DMA", 3840, 35, 43, 51, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 367, 458, 549, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-mfk-default_wsf-default", [.wsf(10), .mfk(1615)]),
         Snapshot(
-          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 361, 451, 541, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 3734, 4667, 5600, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)]),
         Snapshot(
-          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 1447, 1808, 2169, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 14936, 18670, 22404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)]),
         Snapshot(
-          "04-mfk-default_wsf-200", [.wsf(200), .mfk(1615)], minFreeKbytes: 1615,
-          zones: [
-            Z("DMA", 3840, 35, 111, 187, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 367, 1159, 1951, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "04-mfk-default_wsf-200", [.wsf(200), .mfk(1615)]),
         Snapshot(
-          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 361, 451, 541, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 3734, 4667, 5600, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)]),
         Snapshot(
-          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 1447, 1808, 2169, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 14936, 18670, 22404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)]),
         Snapshot(
           "07-lowmem_reserve_ratio-128-128-16-0-0",
-          [.wsf(10), .mfk(1615), .ratio([128, 128, 16, 0, 0])], minFreeKbytes: 1615,
-          zones: [
-            Z("DMA", 3840, 35, 43, 51, [0, 309, 309, 309, 309]),
-            Z("DMA32", 39632, 367, 458, 549, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          [.wsf(10), .mfk(1615), .ratio([128, 128, 16, 0, 0])]),
         Snapshot(
-          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(1615), .thp(.always)],
-          minFreeKbytes: 8572,
-          zones: [
-            Z("DMA", 3840, 189, 236, 283, [0, 154, 154, 154, 154]),
-            Z("DMA32", 39632, 1953, 2441, 2929, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(1615), .thp(.always)]),
       ]),
     // INDEX.md §1 `watermarks/m1G-thp-default`: THP always at boot, two zones → 45056 kB; same
     // steps as m256M.
@@ -272,176 +197,48 @@ extension WatermarkGroundTruthTests {
       "watermarks/m1G-thp-default", boot: .debianAMD64(dma: 3840, dma32: 232880),
       snapshots: [
         Snapshot(
-          "00-as-booted", [.readLowmemReserveRatio], minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 184, 230, 276, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 11079, 13848, 16617, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-as-booted", [.readLowmemReserveRatio]),
         Snapshot(
-          "01-mfk-default_wsf-default", [.wsf(10), .mfk(45056)], minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 182, 227, 272, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 11081, 13851, 16621, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-mfk-default_wsf-default", [.wsf(10), .mfk(45056)]),
         Snapshot(
-          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 66, 82, 98, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 4029, 5036, 6043, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)]),
         Snapshot(
-          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 265, 331, 397, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 16118, 20147, 24176, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)]),
         Snapshot(
-          "04-mfk-default_wsf-200", [.wsf(200), .mfk(45056)], minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 182, 258, 334, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 11081, 15738, 20395, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "04-mfk-default_wsf-200", [.wsf(200), .mfk(45056)]),
         Snapshot(
-          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 66, 142, 218, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 4029, 8686, 13343, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)]),
         Snapshot(
-          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 265, 341, 417, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 16118, 20775, 25432, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)]),
         Snapshot(
           "07-lowmem_reserve_ratio-128-128-16-0-0",
-          [.wsf(10), .mfk(45056), .ratio([128, 128, 16, 0, 0])], minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 182, 227, 272, [0, 1819, 1819, 1819, 1819]),
-            Z("DMA32", 232880, 11081, 13851, 16621, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          [.wsf(10), .mfk(45056), .ratio([128, 128, 16, 0, 0])]),
         Snapshot(
-          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(45056), .thp(.always)],
-          minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 182, 227, 272, [0, 909, 909, 909, 909]),
-            Z("DMA32", 232880, 11081, 13851, 16621, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(45056), .thp(.always)]),
       ]),
     // INDEX.md §1 `watermarks/m6G-thp-default`: three zones → 67584 kB; same steps as m256M.
     GroundTruthRun(
       "watermarks/m6G-thp-default", boot: .debianAMD64(dma: 3840, dma32: 754602, normal: 749251),
       snapshots: [
         Snapshot(
-          "00-as-booted", [.readLowmemReserveRatio], minFreeKbytes: 67584,
-          zones: [
-            Z("DMA", 3840, 43, 53, 63, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8441, 10551, 12661, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8411, 10513, 12615, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-as-booted", [.readLowmemReserveRatio]),
         Snapshot(
-          "01-mfk-default_wsf-default", [.wsf(10), .mfk(67584)], minFreeKbytes: 67584,
-          zones: [
-            Z("DMA", 3840, 43, 53, 63, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8456, 10570, 12684, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8396, 10495, 12594, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-mfk-default_wsf-default", [.wsf(10), .mfk(67584)]),
         Snapshot(
-          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 10, 13, 16, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 2050, 2804, 3558, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 2035, 2784, 3533, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-mfk-16384_wsf-default", [.wsf(10), .mfk(16384)]),
         Snapshot(
-          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 41, 51, 61, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8200, 10250, 12300, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8142, 10177, 12212, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "03-mfk-65536_wsf-default", [.wsf(10), .mfk(65536)]),
         Snapshot(
-          "04-mfk-default_wsf-200", [.wsf(200), .mfk(67584)], minFreeKbytes: 67584,
-          zones: [
-            Z("DMA", 3840, 43, 119, 195, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8456, 23548, 38640, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8396, 23381, 38366, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "04-mfk-default_wsf-200", [.wsf(200), .mfk(67584)]),
         Snapshot(
-          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)], minFreeKbytes: 16384,
-          zones: [
-            Z("DMA", 3840, 10, 86, 162, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 2050, 17142, 32234, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 2035, 17020, 32005, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "05-mfk-16384_wsf-200", [.wsf(200), .mfk(16384)]),
         Snapshot(
-          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)], minFreeKbytes: 65536,
-          zones: [
-            Z("DMA", 3840, 41, 117, 193, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8200, 23292, 38384, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8142, 23127, 38112, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "06-mfk-65536_wsf-200", [.wsf(200), .mfk(65536)]),
         Snapshot(
           "07-lowmem_reserve_ratio-128-128-16-0-0",
-          [.wsf(10), .mfk(67584), .ratio([128, 128, 16, 0, 0])], minFreeKbytes: 67584,
-          zones: [
-            Z("DMA", 3840, 43, 53, 63, [0, 5895, 11748, 11748, 11748]),
-            Z("DMA32", 754602, 8456, 10570, 12684, [0, 0, 5853, 5853, 5853]),
-            Z("Normal", 749251, 8396, 10495, 12594, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          [.wsf(10), .mfk(67584), .ratio([128, 128, 16, 0, 0])]),
         Snapshot(
-          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(67584), .thp(.always)],
-          minFreeKbytes: 67584,
-          zones: [
-            Z("DMA", 3840, 43, 53, 63, [0, 2947, 5874, 5874, 5874]),
-            Z("DMA32", 754602, 8456, 10570, 12684, [0, 0, 2926, 2926, 2926]),
-            Z("Normal", 749251, 8396, 10495, 12594, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "08-thp-always-via-sysfs", [.ratio([256, 256, 32, 0, 0]), .mfk(67584), .thp(.always)]),
       ]),
     // INDEX.md §6 `alloc-failure/m512M`: as booted in 00 (DMA protection 395 = 101353 / 256), 406 after
     // the 00 snapshot read the ratios; the case snapshots have no sysctl dump and some carry a
@@ -450,259 +247,77 @@ extension WatermarkGroundTruthTests {
       "alloc-failure/m512M", boot: .debianAMD64(dma: 3840, dma32: 104048),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 395, 395, 395, 395]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-fragmented", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-fragmented", []),
         Snapshot(
-          "A-order10-atomic/before", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "A-order10-atomic/before", [], readsSysctls: false),
         Snapshot(
-          "A-order10-atomic/held", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "A-order10-atomic/held", [], readsSysctls: false),
         Snapshot(
-          "A-order10-atomic/after-rmmod", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "A-order10-atomic/after-rmmod", [], readsSysctls: false),
         Snapshot(
-          "B-order10-atomic-fragmented/before", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "B-order10-atomic-fragmented/before", [], readsSysctls: false),
         Snapshot(
-          "B-order10-atomic-fragmented/held", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "B-order10-atomic-fragmented/held", [], readsSysctls: false),
         Snapshot(
-          "B-order10-atomic-fragmented/after-rmmod", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "B-order10-atomic-fragmented/after-rmmod", [], readsSysctls: false),
         Snapshot(
-          "C-order3-atomic-fragmented/before", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "C-order3-atomic-fragmented/before", [], readsSysctls: false),
         Snapshot(
-          "C-order3-atomic-fragmented/held", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "C-order3-atomic-fragmented/held", [], readsSysctls: false),
         Snapshot(
-          "C-order3-atomic-fragmented/after-rmmod", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "C-order3-atomic-fragmented/after-rmmod", [], readsSysctls: false),
         Snapshot(
-          "D-order0-atomic-drain/before", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "D-order0-atomic-drain/before", [], readsSysctls: false),
         Snapshot(
-          "D-order0-atomic-drain/held", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "D-order0-atomic-drain/held", [], readsSysctls: false),
         Snapshot(
-          "D-order0-atomic-drain/after-rmmod", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "D-order0-atomic-drain/after-rmmod", [], readsSysctls: false),
         Snapshot(
-          "E-order10-kernel-fragmented/before", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "E-order10-kernel-fragmented/before", [], readsSysctls: false),
         Snapshot(
-          "E-order10-kernel-fragmented/held", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "E-order10-kernel-fragmented/held", [], readsSysctls: false),
         Snapshot(
-          "E-order10-kernel-fragmented/after-rmmod", [], minFreeKbytes: nil, readsSysctls: false,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "E-order10-kernel-fragmented/after-rmmod", [], readsSysctls: false),
         Snapshot(
-          "99-end", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 2028, 2184, 2340, boost: 1404, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "99-end", []),
       ]),
     // INDEX.md `oom-victim/default`: 512 MiB, as booted in 00.
     GroundTruthRun(
       "oom-victim/default", boot: .debianAMD64(dma: 3840, dma32: 104048),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 395, 395, 395, 395]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-holders-ready", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-holders-ready", []),
         Snapshot(
-          "02-after-hog", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-after-hog", []),
       ]),
     // INDEX.md `oom-kill-allocating-task/hog-killable`: 512 MiB, as booted in 00.
     GroundTruthRun(
       "oom-kill-allocating-task/hog-killable", boot: .debianAMD64(dma: 3840, dma32: 104048),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 395, 395, 395, 395]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-holders-ready", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-holders-ready", []),
         Snapshot(
-          "02-after-hog", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-after-hog", []),
       ]),
     // INDEX.md `memcg-oom/max64M`: 512 MiB, as booted in 00.
     GroundTruthRun(
       "memcg-oom/max64M", boot: .debianAMD64(dma: 3840, dma32: 104048),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 395, 395, 395, 395]),
-            Z("DMA32", 104048, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // INDEX.md §2 `overcommit/m1G`: 1 GiB as booted (DMA protection 899 = 230185 / 256).
     GroundTruthRun(
       "overcommit/m1G", boot: .debianAMD64(dma: 3840, dma32: 232880),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 45056,
-          zones: [
-            Z("DMA", 3840, 184, 230, 276, [0, 899, 899, 899, 899]),
-            Z("DMA32", 232880, 11079, 13848, 16617, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // INDEX.md §7 `pagecache/m512M-ext4`: with a virtio disk QEMU maps 3 pages less RAM
     // (`Memory: …/523756K`), so DMA32 ends at 104045 managed pages.
@@ -710,121 +325,39 @@ extension WatermarkGroundTruthTests {
       "pagecache/m512M-ext4", boot: .debianAMD64(dma: 3840, dma32: 104045),
       snapshots: [
         Snapshot(
-          "00-baseline", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 395, 395, 395, 395]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "00-baseline", []),
         Snapshot(
-          "01-after-write-and-sync", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "01-after-write-and-sync", []),
         Snapshot(
-          "02-after-drop_caches-3", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "02-after-drop_caches-3", []),
         Snapshot(
-          "03-after-read", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "03-after-read", []),
         Snapshot(
-          "04-after-drop_caches-1", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "04-after-drop_caches-1", []),
         Snapshot(
-          "05-cache-plus-fragmented-anon", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "05-cache-plus-fragmented-anon", []),
         Snapshot(
-          "06-after-drop_caches-3", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "06-after-drop_caches-3", []),
         Snapshot(
-          "07-after-compact_memory", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "07-after-compact_memory", []),
         Snapshot(
-          "08-after-frag-exit", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "08-after-frag-exit", []),
         Snapshot(
-          "09-after-compact_memory-2", [], minFreeKbytes: 2594,
-          zones: [
-            Z("DMA", 3840, 23, 28, 33, [0, 406, 406, 406, 406]),
-            Z("DMA32", 104045, 624, 780, 936, [0, 0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-            Z("Device", 0, 0, 0, 0, [0, 0, 0, 0, 0]),
-          ]),
+          "09-after-compact_memory-2", []),
       ]),
     // cma-arm64/INDEX.md `cma-arm64/boot-cma0`: cma=0.
     GroundTruthRun(
       "cma-arm64/boot-cma0", boot: .debianARM64(cmaPages: 0, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // cma-arm64/INDEX.md `cma-arm64/boot-cma256M`: cma=256M.
     GroundTruthRun(
       "cma-arm64/boot-cma256M", boot: .debianARM64(cmaPages: 65536, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // cma-arm64/INDEX.md `cma-arm64/boot-cma256M-thp-never`: cma=256M transparent_hugepage=never: the hook reruns the square-root
     // rule over 238713 − 1465 (step-1 high) pages → 3896 kB.
@@ -833,55 +366,25 @@ extension WatermarkGroundTruthTests {
       boot: .debianARM64(cmaPages: 65536, transparentHugepage: .never),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 3896,
-          zones: [
-            Z("DMA", 241025, 974, 1217, 1460, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // cma-arm64/INDEX.md `cma-arm64/boot-default`: no cma= (CONFIG_CMA_SIZE_MBYTES=64).
     GroundTruthRun(
       "cma-arm64/boot-default", boot: .debianARM64(cmaPages: 16384, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ])
+          "00-boot", [])
       ]),
     // cma-arm64/INDEX.md `cma-arm64/movable-cma0`: cma=0.
     GroundTruthRun(
       "cma-arm64/movable-cma0", boot: .debianARM64(cmaPages: 0, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-near-oom", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "01-near-oom", []),
         Snapshot(
-          "02-after-oom", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "02-after-oom", []),
       ]),
     // cma-arm64/INDEX.md `cma-arm64/movable-cma256M`: cma=256M.
     GroundTruthRun(
@@ -889,29 +392,11 @@ extension WatermarkGroundTruthTests {
       boot: .debianARM64(cmaPages: 65536, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-near-oom", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "01-near-oom", []),
         Snapshot(
-          "02-after-oom", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "02-after-oom", []),
       ]),
     // cma-arm64/INDEX.md `cma-arm64/movable-cma256M-holder-unkillable`: cma=256M; the run panicked before its dmesg.txt was saved: same kernel,
     // command line and late frees as movable-cma256M.
@@ -920,21 +405,9 @@ extension WatermarkGroundTruthTests {
       boot: .debianARM64(cmaPages: 65536, transparentHugepage: .always),
       snapshots: [
         Snapshot(
-          "00-boot", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "00-boot", []),
         Snapshot(
-          "01-near-oom", [], minFreeKbytes: 22528,
-          zones: [
-            Z("DMA", 241025, 5632, 7040, 8448, [0, 0, 0, 0]),
-            Z("DMA32", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Normal", 0, 0, 0, 0, [0, 0, 0, 0]),
-            Z("Movable", 0, 0, 0, 0, [0, 0, 0, 0]),
-          ]),
+          "01-near-oom", []),
       ]),
   ]
 }
