@@ -52,19 +52,36 @@ struct WatermarkInspectionTests {
     #expect(!report.zones.contains { $0.managed > 0 && $0.history == "unexplained" })
   }
 
+  /// The as-booted snapshots.
+  static let bootSnapshots = snapshots.filter {
+    ["00-as-booted", "00-boot"].contains($0.deletingLastPathComponent().lastPathComponent)
+  }
+
   /// As booted, with THP off at boot (less than 512 MiB managed switches it off), the model's
-  /// default min_free_kbytes is the kernel's.
-  @Test(
-    arguments: snapshots.filter {
-      ["00-as-booted", "00-boot"].contains($0.deletingLastPathComponent().lastPathComponent)
-    })
+  /// default min_free_kbytes is the kernel's; with THP on, the kernel's is THP's larger
+  /// recommendation.
+  @Test(arguments: bootSnapshots)
   func bootDefaultMatchesWhereTHPWasOff(folder: URL) throws {
     let (report, zoneInfo) = try Self.inspect(folder)
     let managed = zoneInfo.entries.reduce(0) { $0 + $1.managed }
     let thpOff = managed < 131072 || folder.path.contains("thp-never")
     if thpOff {
       #expect(report.minFreeKbytes.modelDefault == report.minFreeKbytes.kernel)
+    } else {
+      #expect(report.minFreeKbytes.modelDefault < report.minFreeKbytes.kernel)
     }
+  }
+
+  /// 15 as-booted snapshots, 6 of them with THP off: four 512 MiB amd64 runs, m256M and the
+  /// arm64 thp-never boot.
+  @Test func bootSnapshotsCoverTHPOffAndOn() throws {
+    let thpOff = try Self.bootSnapshots.filter { folder in
+      let zoneInfo = try Self.inspect(folder).1
+      return zoneInfo.entries.reduce(0) { $0 + $1.managed } < 131072
+        || folder.path.contains("thp-never")
+    }
+    #expect(Self.bootSnapshots.count == 15)
+    #expect(thpOff.count == 6)
   }
 
   @Test func historiesAreNamed() throws {

@@ -42,8 +42,15 @@ struct GroundTruthSeedingTests {
         return BuddyInfo.Row(node: row.node, zone: row.zone, freeBlocks: counts)
       })
     #expect(memory.buddyInfo() == sums)
+    // The captured buddyinfo is the same lists read a moment later: equal, except where the
+    // lists moved between the two reads.
+    let capturedBuddyInfo = try BuddyInfo(parsing: Self.text(folder, "buddyinfo"))
+    if folder.path.hasSuffix("alloc-failure/m512M/99-end/proc") {
+      #expect(memory.buddyInfo() != capturedBuddyInfo)
+    } else {
+      #expect(memory.buddyInfo() == capturedBuddyInfo)
+    }
     let strip = { (text: String) in text.filter { !$0.isNumber } }
-    #expect(strip(memory.buddyInfo().render()) == strip(try Self.text(folder, "buddyinfo")))
     // The zoneinfo layout (every line, numbers aside) is the kernel's.
     #expect(strip(memory.zoneInfo().render()) == strip(try Self.text(folder, "zoneinfo")))
   }

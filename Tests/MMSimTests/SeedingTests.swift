@@ -68,14 +68,18 @@ struct SeedingTests {
     ]
     var memory = try PhysicalMemory(
       layout: layout, rules: AllocatorRules(kernel: Self.kernel), seeds: seeds)
+    // Movable 9 + 7·2 + 5·4 + 3·8 + 2·16 + 32 + 64 + 128 + 256 + 512, unmovable 4 + 2·2 + 4.
+    #expect(memory.freePages(zone: 0) == 1103)
     let mask = GFPMask(rawValue: 0x100cca, kernel: Self.kernel)
     var held: [Allocation] = []
     while let block = memory.allocateFromFreelist(order: 0, mask: mask, flags: [.cpuset]) {
       held.append(block)
     }
+    #expect(!held.isEmpty)
     #expect(memory.invariantViolations() == [])
     for block in held { memory.free(block.pfn, order: 0) }
     memory.drainAllPerCPU(zone: 0)
     #expect(memory.invariantViolations() == [])
+    #expect(memory.freePages(zone: 0) == 1103)
   }
 }

@@ -79,7 +79,7 @@ struct CorpusGFPMaskTests {
 
   @Test func fixturesArePresent() {
     #expect(Fixtures.files(under: "corpus").count == 51)
-    #expect(Fixtures.files(under: "ground-truth").count >= 70)
+    #expect(Fixtures.files(under: "ground-truth").count == 3455)
   }
 
   @Test func everyNamedMaskRendersAsPrinted() {
@@ -108,8 +108,8 @@ struct CorpusGFPMaskTests {
       "named masks checked: \(checked); version from \(bySource.map { "\($0.key.rawValue) \($0.value)" }.sorted())"
     )
     for line in inferred { print("inferred: \(line)") }
-    #expect(checked >= 130)
-    #expect(bySource[.inferred, default: 0] <= 10)
+    #expect(checked == 130)
+    #expect(bySource == [.logLine: 107, .groundTruthMeta: 18, .header: 2, .inferred: 3])
   }
 
   @Test func everyHexOnlyMaskComesFromAKernelWithoutNamesAndDecodesFully() {
@@ -136,6 +136,6 @@ struct CorpusGFPMaskTests {
       checked += 1
     }
     print("hex-only masks checked: \(checked)")
-    #expect(checked >= 13)
+    #expect(checked == 13)
   }
 }
