@@ -4,10 +4,6 @@
 @inlinable @inline(__always)
 package func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
-/// Whether `byte` is an ASCII hexadecimal digit (either case).
-@inlinable @inline(__always)
-package func isHexDigit(_ byte: UInt8) -> Bool { hexDigitValue(byte) != nil }
-
 /// The value of an ASCII hexadecimal digit, or `nil`.
 @inlinable @inline(__always)
 package func hexDigitValue(_ byte: UInt8) -> UInt8? {

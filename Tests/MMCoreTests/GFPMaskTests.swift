@@ -74,4 +74,13 @@ struct GFPMaskTests {
     let mask = try mask(raw, kernel)
     #expect(mask.slowPathAllocFlags(order: order).names(kernel: mask.kernel) == names)
   }
+
+  /// A 6.1 build with the 6.3 reserve-flag rework backported (Debian 6.1.192) marks an order-3
+  /// GFP_ATOMIC request high-atomic, as 6.3 does; plain 6.1 does not.
+  @Test func backportedReserveFlagReworkAddsHighAtomic() throws {
+    let atomic = try mask(0xa20, "6.1")
+    #expect(!atomic.slowPathAllocFlags(order: 3).contains(.highAtomic))
+    #expect(atomic.slowPathAllocFlags(order: 3, reserveFlagRework: true).contains(.highAtomic))
+    #expect(!atomic.slowPathAllocFlags(order: 0, reserveFlagRework: true).contains(.highAtomic))
+  }
 }

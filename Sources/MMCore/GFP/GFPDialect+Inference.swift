@@ -44,10 +44,7 @@ extension GFPDialect {
         spans.append((era, era))
       }
     }
-    var parts = spans.map { first, last -> String in
-      let start = "\(first.first.major).\(first.first.minor)"
-      guard let end = last.last else { return start + "+" }
-      return (end == first.first) ? start : start + "–\(end.major).\(end.minor)"
+    var parts = spans.map { first, last in GFPEra.releaseSpan(from: first.first, through: last.last)
     }
     for dialect in dialects where !eras.contains(dialect.era) {
       switch dialect.quirk {

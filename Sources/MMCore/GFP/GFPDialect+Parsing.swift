@@ -80,12 +80,7 @@ extension GFPDialect {
 
   private func eraHint(_ eras: [GFPEra], optional flag: GFPFlag? = nil) -> String {
     guard let first = eras.first, let last = eras.last else { return "" }
-    var span = "\(first.first.major).\(first.first.minor)"
-    if let end = last.last {
-      span += "–\(end.major).\(end.minor)"
-    } else {
-      span += "+"
-    }
+    let span = GFPEra.releaseSpan(from: first.first, through: last.last)
     let definedHere = eras.contains(era)
     if definedHere, let flag {
       let option =

@@ -68,7 +68,12 @@ public enum GFPEra: Int, CaseIterable, Comparable, Sendable {
   }
 
   /// The releases of the era as text: `5.1–5.13`, `6.3`, or `6.15+`.
-  public var releases: String {
+  public var releases: String { Self.releaseSpan(from: first, through: last) }
+
+  /// Releases `first` through `last` as text: `5.1–5.13`, `6.3`, or, without an end, `6.15+`.
+  static func releaseSpan(
+    from first: (major: Int, minor: Int), through last: (major: Int, minor: Int)?
+  ) -> String {
     let start = "\(first.major).\(first.minor)"
     guard let last else { return start + "+" }
     return last == first ? start : start + "–\(last.major).\(last.minor)"

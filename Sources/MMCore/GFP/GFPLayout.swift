@@ -59,9 +59,7 @@ public enum GFPLayout: Int, CaseIterable, Comparable, Sendable {
   public var releases: String {
     let eras = GFPEra.allCases.filter { $0.layout == self }
     guard let first = eras.first?.first, let lastEra = eras.last else { return "" }
-    let start = "\(first.major).\(first.minor)"
-    guard let last = lastEra.last else { return start + "+" }
-    return last == first ? start : start + "–\(last.major).\(last.minor)"
+    return GFPEra.releaseSpan(from: first, through: lastEra.last)
   }
 
   /// The raw value of `flag` in this layout under `config`, or 0 where the flag does not exist.

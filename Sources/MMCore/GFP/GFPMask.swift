@@ -119,13 +119,17 @@ public struct GFPMask: Hashable, Sendable {
   /// them for ``kernel``, for an ordinary (not realtime) task in task context on a kernel with
   /// `CONFIG_CMA`.
   ///
+  /// `reserveFlagRework` says whether the kernel has 6.3's reserve-flag rework (`ALLOC_NON_BLOCK`,
+  /// `ALLOC_MIN_RESERVE`, `ALLOC_HIGHATOMIC`); by default, from 6.3. Stable builds that carry it
+  /// as a backport (Debian 6.1.192) pass `true`.
+  ///
   /// Not modelled: the reserve flags added later by `__gfp_pfmemalloc_flags()` (PF_MEMALLOC,
   /// OOM victims), and the later-stable narrowing of `ALLOC_HIGHATOMIC` (UNVERIFIED).
-  public func slowPathAllocFlags(order: Int) -> AllocFlags {
+  public func slowPathAllocFlags(order: Int, reserveFlagRework: Bool? = nil) -> AllocFlags {
     var alloc: AllocFlags = [.cpuset]  // ALLOC_WMARK_MIN is 0
     if isHighPriority { alloc.insert(.high) }
     if kernel.isAtLeast(5, 0) && flags.contains(.kswapdReclaim) { alloc.insert(.kswapd) }
-    if kernel.isAtLeast(6, 3) {
+    if reserveFlagRework ?? kernel.isAtLeast(6, 3) {
       if !flags.contains(.directReclaim) {
         if !flags.contains(.noMemalloc) { alloc.insert(.harder) }
         if order > 0 { alloc.insert(.highAtomic) }

@@ -270,9 +270,7 @@ extension SimulatedMachine {
       var pfn = span.startPFN
       while pfn < span.holeStartPFN {
         let frame = memory.frames[memory.frameIndex(PFN(pfn))]
-        let size =
-          frame.state == .freeHead || frame.state == .allocatedHead || frame.state == .perCPUHead
-          ? 1 << Int(frame.order) : 1
+        let size = frame.blockSpan
         if frame.state == .allocatedHead { counts.add(zone: zone, use: frame.use, pages: size) }
         pfn += size
       }

@@ -36,6 +36,12 @@ extension SimulatedMachine {
   /// `compact_gap()`: compaction needs this many free pages beyond the watermark.
   static func compactGap(order: Int) -> Int { 2 << order }
 
+  /// The free pages `__compaction_suitable()` asks for: the low watermark for costly orders, the
+  /// min watermark otherwise, plus `compact_gap()`.
+  static func compactionMark(_ marks: ZoneWatermarks, order: Int) -> Int {
+    (order > GFPMask.costlyOrder ? marks.low : marks.min) + compactGap(order: order)
+  }
+
   /// `compaction_suitable()` for a request: enough free pages to migrate into, and for costly
   /// orders a fragmentation index above `extfrag_threshold`.
   public func compactionSuitable(zone: Int, order: Int, highestZoneIndex: Int, flags: AllocFlags)
@@ -48,7 +54,7 @@ extension SimulatedMachine {
     {
       return .alreadySuitable
     }
-    let mark = (order > GFPMask.costlyOrder ? marks.low : marks.min) + Self.compactGap(order: order)
+    let mark = Self.compactionMark(marks, order: order)
     guard
       memory.isWatermarkOK(
         zone: zone, order: 0, highestZoneIndex: highestZoneIndex, mark: mark, flags: [.cma])
@@ -153,7 +159,7 @@ extension SimulatedMachine {
               moveIdentity(from: PFN(pfn), to: target)
               migrated += 1
             }
-            pfn += frameSpan(frame)
+            pfn += frame.blockSpan
           }
         }
         memory.drainAllPerCPU(zone: zone)
@@ -181,7 +187,7 @@ extension SimulatedMachine {
       if frame.state == .unavailable || (frame.state == .allocatedHead && !isMovableInUse(frame)) {
         return false
       }
-      pfn += frameSpan(frame)
+      pfn += frame.blockSpan
     }
     return true
   }
@@ -189,11 +195,6 @@ extension SimulatedMachine {
   /// An in-use page compaction can migrate: an order-0 page on an LRU list.
   private func isMovableInUse(_ frame: PageFrame) -> Bool {
     frame.state == .allocatedHead && frame.order == 0 && frame.use.lru != nil
-  }
-
-  /// The frames from `frame` to the next block head.
-  private func frameSpan(_ frame: PageFrame) -> Int {
-    frame.state == .freeHead || frame.state == .allocatedHead ? 1 << Int(frame.order) : 1
   }
 
   /// The free scanner: a free order-0 page taken from the highest movable or CMA pageblock
@@ -213,8 +214,7 @@ extension SimulatedMachine {
               type: MigrateType(rawValue: Int(frame.listType)) ?? .movable)
             return PFN(pfn)
           }
-          pfn +=
-            frame.state == .freeHead || frame.state == .allocatedHead ? 1 << Int(frame.order) : 1
+          pfn += frame.blockSpan
         }
       }
       limit = blockStart

@@ -50,4 +50,13 @@ public struct PageFrame: Sendable {
     @inline(__always) get { FrameState(rawValue: stateRaw) ?? .unavailable }
     @inline(__always) set { stateRaw = newValue.rawValue }
   }
+
+  /// The frames from this one to the next block head: the block's pages on a free, allocated
+  /// or per-cpu head, else 1.
+  var blockSpan: Int {
+    @inline(__always) get {
+      stateRaw == FrameState.freeHead.rawValue || stateRaw == FrameState.allocatedHead.rawValue
+        || stateRaw == FrameState.perCPUHead.rawValue ? 1 << Int(order) : 1
+    }
+  }
 }

@@ -199,7 +199,7 @@ extension PhysicalMemory {
           addToLRU(PFN(pfn), list: list)
           wanted[list.rawValue] -= 1
         }
-        pfn += frame.state == .freeHead || frame.state == .allocatedHead ? 1 << Int(frame.order) : 1
+        pfn += frame.blockSpan
       }
     }
   }

@@ -199,9 +199,7 @@ extension PhysicalMemory {
     var count = 0
     while current < end && current - basePFN < frames.count {
       let frame = frames[current - basePFN]
-      let size =
-        frame.stateRaw == FrameState.allocatedHead.rawValue
-          || frame.stateRaw == FrameState.freeHead.rawValue ? 1 << Int(frame.order) : 1
+      let size = frame.blockSpan
       if frame.stateRaw == FrameState.allocatedHead.rawValue
         && frame.listType == UInt8(MigrateType.movable.rawValue)
       {

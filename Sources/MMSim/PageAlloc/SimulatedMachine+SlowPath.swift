@@ -106,7 +106,8 @@ extension SimulatedMachine {
 
     let modern = memory.rules.kernel.isAtLeast(5, 0)
     let costly = order > GFPMask.costlyOrder
-    var flags = mask.slowPathAllocFlags(order: order)
+    var flags = mask.slowPathAllocFlags(
+      order: order, reserveFlagRework: memory.rules.watermarks == .reserveFlags6_3)
     if mask.mayWakeKswapd {
       wakeKswapd(order: order, highestZoneIndex: highest)
       steps.append(.wokeKswapd)
@@ -299,7 +300,8 @@ extension SimulatedMachine {
   }
 
   /// `compaction_zonelist_suitable()`: whether some zone would have enough free pages for
-  /// compaction once its reclaimable pages were freed.
+  /// compaction once its reclaimable pages were freed (above its low watermark plus the gap for
+  /// costly orders, its min watermark plus the gap otherwise, as `__compaction_suitable()`).
   private func compactionZonelistSuitable(order: Int, mask: GFPMask, highest: Int) -> Bool {
     let control = ReclaimControl(mask: mask)
     for zone in memory.zonelist(highestZoneIndex: highest)
@@ -308,7 +310,7 @@ extension SimulatedMachine {
       let marks = memory.zoneSettings(zone).watermarks
       if memory.isWatermarkOK(
         zone: zone, order: 0, highestZoneIndex: highest,
-        mark: marks.min + Self.compactGap(order: order), flags: [.cma],
+        mark: Self.compactionMark(marks, order: order), flags: [.cma],
         freePages: memory.freePages(zone: zone) + reclaimable)
       {
         return true
@@ -351,9 +353,10 @@ extension SimulatedMachine {
   private mutating func mayOOM(order: Int, mask: GFPMask, highest: Int, steps: inout [SlowPathStep])
     -> OOMDecision
   {
-    var lastChance: AllocFlags = [.watermarkHigh, .cpuset]
-    if mask.mayUseCMA { lastChance.insert(.cma) }
-    if let block = freelist(order, mask, lastChance, &steps) { return .allocated(block) }
+    // ALLOC_WMARK_HIGH | ALLOC_CPUSET only: free CMA pages do not count here.
+    if let block = freelist(order, mask, [.watermarkHigh, .cpuset], &steps) {
+      return .allocated(block)
+    }
     let modern = memory.rules.kernel.isAtLeast(5, 0)
     let exempt = !modern && mask.noFail
     if !exempt {

@@ -23,9 +23,7 @@ extension SimulatedMachine {
       var pfn = span.startPFN
       while pfn < span.holeStartPFN {
         let frame = memory.frames[memory.frameIndex(PFN(pfn))]
-        let size =
-          frame.state == .freeHead || frame.state == .allocatedHead
-            || frame.state == .perCPUHead ? 1 << Int(frame.order) : 1
+        let size = frame.blockSpan
         if frame.state == .allocatedHead
           && ((caches.contains(.pageCache) && frame.use == .file)
             || (caches.contains(.slab) && frame.use == .slabReclaimable))

@@ -275,18 +275,7 @@ func scanHeaderLine(_ b: Span<UInt8>, into f: inout HeaderFields) throws(ScanSto
   }
   try s.expect(",cpuset", b, .end)
   try s.equals(b, .headerText)
-  let nameStart = s.i
-  guard let mems = firstIndex(of: ",mems_allowed", in: b, from: nameStart) else {
-    var nameEnd = b.count
-    while nameEnd > nameStart, b[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-    if nameEnd == nameStart { throw .needs(.cpusetName, at: nameStart) }
-    f.cpuset = string(b, nameStart..<nameEnd)
-    throw .needs(.inlineMemsAllowed, at: b.count)
-  }
-  f.cpuset = string(b, nameStart..<mems)
-  s.i = mems + 13
-  try s.equals(b, .headerText)
-  f.memsAllowed = s.nodeList(b)
+  try scanCpusetAndMems(b, &s, marker: ",mems_allowed", missing: .inlineMemsAllowed, into: &f)
   f.inlineCpuset = true
   guard s.atEnd(b) else {
     throw .invalid("unexpected text after the header", at: s.i, expecting: .end)
@@ -303,22 +292,33 @@ func scanCpusetLine(_ b: Span<UInt8>, into f: inout HeaderFields) throws(ScanSto
   }
   var s = Scanner(at: marker + 6)
   try s.equals(b, .cpusetName)
-  let nameStart = s.i
-  guard let mems = firstIndex(of: " mems_allowed", in: b, from: nameStart) else {
-    var nameEnd = b.count
-    while nameEnd > nameStart, b[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-    if nameEnd == nameStart { throw .needs(.cpusetName, at: nameStart) }
-    f.cpuset = string(b, nameStart..<nameEnd)
-    throw .needs(.spacedMemsAllowed, at: b.count)
-  }
-  f.cpuset = string(b, nameStart..<mems)
-  s.i = mems + 13
-  try s.equals(b, .headerText)
-  f.memsAllowed = s.nodeList(b)
+  try scanCpusetAndMems(b, &s, marker: " mems_allowed", missing: .spacedMemsAllowed, into: &f)
   f.separateCpusetLine = true
   guard s.atEnd(b) else {
     throw .invalid("unexpected text after 'mems_allowed='", at: s.i, expecting: .end)
   }
+}
+
+/// Reads `<cpuset name><marker>=<nodes>` from `s` into `f`: the name runs up to `marker`
+/// (`,mems_allowed` inline, ` mems_allowed` on 4.11–4.20's own line).
+///
+/// - Throws: ``ScanStop`` `missing` where the line ends before `marker`, after keeping the name.
+private func scanCpusetAndMems(
+  _ b: Span<UInt8>, _ s: inout Scanner, marker: StaticString, missing: Expectation,
+  into f: inout HeaderFields
+) throws(ScanStop) {
+  let nameStart = s.i
+  guard let mems = firstIndex(of: marker, in: b, from: nameStart) else {
+    var nameEnd = b.count
+    while nameEnd > nameStart, b[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+    if nameEnd == nameStart { throw .needs(.cpusetName, at: nameStart) }
+    f.cpuset = string(b, nameStart..<nameEnd)
+    throw .needs(missing, at: b.count)
+  }
+  f.cpuset = string(b, nameStart..<mems)
+  s.i = mems + marker.utf8CodeUnitCount
+  try s.equals(b, .headerText)
+  f.memsAllowed = s.nodeList(b)
 }
 
 /// Reads a whole ≤ 4.8 vmalloc line (`vmalloc: allocation failure…`, no mask), or `nil`.
