@@ -36,14 +36,17 @@ struct DmesgRobustnessTests {
       }
     }
     let text = String(decoding: bytes, as: UTF8.self)
+    let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
     for found in AllocFailureReport.findAll(in: text) {
       #expect(found.lines.lowerBound >= 1)
+      #expect(found.lines.upperBound <= lineCount)
       #expect(found.report.headerLines == found.report.headerLines.sorted())
       let rendered = found.report.render()
       _ = AllocFailureReport.findAll(in: rendered, kernel: found.kernel, stripsPrefixes: false)
       _ = try? AllocFailureReport(parsing: rendered)
     }
     for found in ShowMem.findAll(in: text) {
+      #expect(found.lines.lowerBound >= 1 && found.lines.upperBound <= lineCount)
       _ = try? ShowMem(parsing: found.showMem.render())
     }
     _ = try? WarnAllocHeader(parsing: text)
