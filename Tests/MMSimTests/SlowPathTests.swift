@@ -181,4 +181,17 @@ extension SlowPathTests {
     #expect(machine.memory.lruPageCount(node: 0, list: .inactiveAnon) == 100)
     #expect(machine.memory.invariantViolations() == [])
   }
+
+  /// `zone_reclaimable_pages()` counts anon pages while swap has room, whatever the request.
+  @Test func anonIsReclaimableOnlyWithSwapSpace() throws {
+    for swapPages in [0, 4096] {
+      var machine = try Self.machine(swapPages: swapPages)
+      try Self.fill(&machine, with: .anon)
+      let anon =
+        machine.memory.lruPageCount(zone: 1, list: .inactiveAnon)
+        + machine.memory.lruPageCount(zone: 1, list: .activeAnon)
+      #expect(anon > 0)
+      #expect(machine.reclaimablePages(zone: 1) == (swapPages > 0 ? anon : 0))
+    }
+  }
 }

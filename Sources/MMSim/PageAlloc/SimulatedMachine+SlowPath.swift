@@ -161,7 +161,7 @@ extension SimulatedMachine {
       }
       let progress = reclaim.result.reclaimed > 0
       if shouldReclaimRetry(
-        order: order, mask: mask, flags: flags, highest: highest, progress: progress,
+        order: order, flags: flags, highest: highest, progress: progress,
         loops: &noProgressLoops)
       {
         steps.append(.retry("reclaim could still make the allocation succeed"))
@@ -169,7 +169,7 @@ extension SimulatedMachine {
       }
       if progress, let result = compaction.result,
         shouldCompactRetry(
-          order: order, mask: mask, result: result, highest: highest,
+          order: order, result: result, highest: highest,
           retries: &compactionRetries, priority: &compactPriority)
       {
         steps.append(.retry("compaction could still make the allocation succeed"))
@@ -277,14 +277,14 @@ extension SimulatedMachine {
   /// compaction possible; success → up to 16 retries (4 for costly orders); otherwise raise the
   /// priority once more if it is not at its most aggressive yet.
   private func shouldCompactRetry(
-    order: Int, mask: GFPMask, result: CompactionResult, highest: Int, retries: inout Int,
+    order: Int, result: CompactionResult, highest: Int, retries: inout Int,
     priority: inout CompactPriority
   ) -> Bool {
     guard order > 0 else { return false }
     let costly = order > GFPMask.costlyOrder
     switch result {
     case .skipped:
-      return compactionZonelistSuitable(order: order, mask: mask, highest: highest)
+      return compactionZonelistSuitable(order: order, highest: highest)
     case .success, .alreadySuitable:
       retries += 1
       if retries <= (costly ? 4 : 16) { return true }
@@ -302,11 +302,10 @@ extension SimulatedMachine {
   /// `compaction_zonelist_suitable()`: whether some zone would have enough free pages for
   /// compaction once its reclaimable pages were freed (above its low watermark plus the gap for
   /// costly orders, its min watermark plus the gap otherwise, as `__compaction_suitable()`).
-  private func compactionZonelistSuitable(order: Int, mask: GFPMask, highest: Int) -> Bool {
-    let control = ReclaimControl(mask: mask)
+  private func compactionZonelistSuitable(order: Int, highest: Int) -> Bool {
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
-      let reclaimable = reclaimablePages(zone: zone, control)
+      let reclaimable = reclaimablePages(zone: zone)
       let marks = memory.zoneSettings(zone).watermarks
       if memory.isWatermarkOK(
         zone: zone, order: 0, highestZoneIndex: highest,
@@ -323,15 +322,14 @@ extension SimulatedMachine {
   /// progress), no; else yes if some zone would pass its min watermark with all its reclaimable
   /// pages freed (4.9: a back-off share of them).
   private func shouldReclaimRetry(
-    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int
+    order: Int, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int
   ) -> Bool {
     if progress && order <= GFPMask.costlyOrder { loops = 0 } else { loops += 1 }
     guard loops <= 16 else { return false }
-    let control = ReclaimControl(mask: mask)
     let legacy = !memory.rules.kernel.isAtLeast(4, 10)
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
-      var reclaimable = reclaimablePages(zone: zone, control)
+      var reclaimable = reclaimablePages(zone: zone)
       if legacy { reclaimable -= (loops * reclaimable + 15) / 16 }
       let available = reclaimable + memory.freePages(zone: zone)
       let marks = memory.zoneSettings(zone).watermarks

@@ -76,14 +76,14 @@ extension SimulatedMachine {
     return result
   }
 
-  /// Pages reclaim could free now in a zone under `control`: its file pages (dirty ones need
-  /// writeback first), and its anon and shmem pages if the request may swap and swap has room
-  /// (`zone_reclaimable_pages()`).
-  public func reclaimablePages(zone: Int, _ control: ReclaimControl) -> Int {
+  /// Pages reclaim could free in a zone (`zone_reclaimable_pages()`): its file pages, and its
+  /// anon and shmem pages while swap has room — whatever the request may do itself
+  /// (`can_reclaim_anon_pages()` looks at swap space only).
+  public func reclaimablePages(zone: Int) -> Int {
     var pages =
       memory.lruPageCount(zone: zone, list: .inactiveFile)
       + memory.lruPageCount(zone: zone, list: .activeFile)
-    if control.maySwap && swap.freePages > 0 {
+    if swap.freePages > 0 {
       pages +=
         memory.lruPageCount(zone: zone, list: .inactiveAnon)
         + memory.lruPageCount(zone: zone, list: .activeAnon)
