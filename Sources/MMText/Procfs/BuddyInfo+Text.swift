@@ -40,10 +40,7 @@ extension BuddyInfo {
   public func render() -> String {
     var text = ""
     for row in rows {
-      text.append("Node ")
-      text.append(row.node)
-      text.append(", zone ")
-      text.append(row.zone, rightAlignedIn: 8)
+      text.appendNodeAndZone(node: row.node, zone: row.zone)
       text.append(" ")
       for count in row.freeBlocks {
         text.append(count, rightAlignedIn: 6)

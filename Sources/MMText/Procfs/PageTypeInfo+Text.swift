@@ -133,10 +133,7 @@ extension PageTypeInfo {
       }
       text.append("\n")
       for row in free {
-        text.append("Node ")
-        text.append(row.node, rightAlignedIn: 4)
-        text.append(", zone ")
-        text.append(row.zone, rightAlignedIn: 8)
+        text.appendNodeAndZone(node: row.node, nodeWidth: 4, zone: row.zone)
         text.append(", type ")
         text.append(row.type, rightAlignedIn: 12)
         text.append(" ")
@@ -155,10 +152,7 @@ extension PageTypeInfo {
       }
       text.append("\n")
       for row in blockRows where row.node == node {
-        text.append("Node ")
-        text.append(row.node)
-        text.append(", zone ")
-        text.append(row.zone, rightAlignedIn: 8)
+        text.appendNodeAndZone(node: row.node, zone: row.zone)
         text.append(" ")
         for count in row.counts {
           text.append(count, rightAlignedIn: 12)

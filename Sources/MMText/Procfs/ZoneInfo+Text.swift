@@ -138,10 +138,7 @@ extension ZoneInfo {
   public func render() -> String {
     var text = ""
     for entry in entries {
-      text.append("Node ")
-      text.append(entry.node)
-      text.append(", zone ")
-      text.append(entry.zone, rightAlignedIn: 8)
+      text.appendNodeAndZone(node: entry.node, zone: entry.zone)
       if let nodeStats = entry.nodeStats {
         text.append("\n  per-node stats")
         Self.render(nodeStats, into: &text)

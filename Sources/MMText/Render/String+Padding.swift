@@ -25,4 +25,13 @@ extension String {
   mutating func append(_ value: Int) {
     append(String(value))
   }
+
+  /// Appends the `Node %d, zone %8s` prefix of buddyinfo, pagetypeinfo and zoneinfo rows
+  /// (pagetypeinfo's free-page rows print the node as `%4d`: `nodeWidth` 4).
+  mutating func appendNodeAndZone(node: Int, nodeWidth: Int = 0, zone: String) {
+    append("Node ")
+    append(node, rightAlignedIn: nodeWidth)
+    append(", zone ")
+    append(zone, rightAlignedIn: 8)
+  }
 }
