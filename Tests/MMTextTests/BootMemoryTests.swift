@@ -47,6 +47,18 @@ struct BootMemoryTests {
       memory.lateFrees.first == BootMemory.LateFree(area: "initrd", kilobytes: 2772, line: 294))
   }
 
+  /// syslog and journalctl captures carry their own prefixes before the kernel's.
+  @Test func readsSyslogAndJournalLines() {
+    let memory = BootMemory(
+      parsingLog: """
+        Nov 29 10:00:01 board kernel: [    0.100000] Zone ranges:
+        Nov 29 10:00:01 board kernel: [    0.100000]   DMA      [mem 0x0000000000001000-0x0000000000ffffff]
+        Nov 29 10:00:02 board kernel: Freeing initrd memory: 2772K
+        """)
+    #expect(memory.zoneRanges.map(\.zone) == ["DMA"])
+    #expect(memory.lateFrees == [BootMemory.LateFree(area: "initrd", kilobytes: 2772, line: 3)])
+  }
+
   @Test func readsLinesWithoutTimestampsAndMovableStarts() {
     let memory = BootMemory(
       parsingLog: """

@@ -4,8 +4,9 @@ internal import _MMUtilities
 extension BootMemory {
   /// Collects the boot-memory lines of a kernel log.
   ///
-  /// Lines may start with a `<N>` priority and a `[    0.000000] ` timestamp. Lines that are not
-  /// one of the shapes below are skipped; a log without them gives empty lists:
+  /// Lines may carry any prefix ``DmesgLine`` knows (syslog, journal, `<N>` priority,
+  /// `[    0.000000] ` timestamp, caller id). Lines that are not one of the shapes below are
+  /// skipped; a log without them gives empty lists:
   ///
   ///     Freeing initrd memory: 2772K
   ///     Freeing unused kernel image (initmem) memory: 2824K
@@ -28,14 +29,8 @@ extension BootMemory {
   public init(parsingLog bytes: Span<UInt8>) {
     self.init()
     var block = Block.none
-    var start = 0
-    var lineNumber = 1
-    while start < bytes.count {
-      var end = start
-      while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-      read(line: messageStart(bytes, start..<end)..<end, number: lineNumber, bytes, &block)
-      start = end + 1
-      lineNumber += 1
+    for line in DmesgLine.lines(in: bytes) where !line.isComment {
+      read(line: line.message, number: line.number, bytes, &block)
     }
   }
 
@@ -164,29 +159,5 @@ extension BootMemory {
       i += 1
     }
     return i > start ? value : nil
-  }
-
-  /// Where the message starts: after an optional `<N>` priority and `[ seconds] ` timestamp.
-  private func messageStart(_ bytes: Span<UInt8>, _ line: Range<Int>) -> Int {
-    var i = line.lowerBound
-    if i < line.upperBound, bytes[i] == UInt8(ascii: "<") {
-      var j = i + 1
-      while j < line.upperBound, isDigit(bytes[j]) { j += 1 }
-      if j > i + 1, j < line.upperBound, bytes[j] == UInt8(ascii: ">") { i = j + 1 }
-    }
-    if i < line.upperBound, bytes[i] == UInt8(ascii: "[") {
-      var j = i + 1
-      while j < line.upperBound,
-        bytes[j] == UInt8(ascii: " ") || isDigit(bytes[j])
-          || bytes[j] == UInt8(ascii: ".")
-      {
-        j += 1
-      }
-      if j < line.upperBound, bytes[j] == UInt8(ascii: "]") {
-        i = j + 1
-        if i < line.upperBound, bytes[i] == UInt8(ascii: " ") { i += 1 }
-      }
-    }
-    return i
   }
 }
