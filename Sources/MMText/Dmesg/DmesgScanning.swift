@@ -106,23 +106,16 @@ struct Scanner {
   /// - Throws: `needs` at the end of the text, `invalid` (`expected a number`, `number too
   ///   large`) otherwise.
   mutating func decimal(_ b: Span<UInt8>, _ expectation: Expectation) throws(ScanStop) -> Int {
-    let start = i
-    var value = 0
-    while i < b.count, isDigit(b[i]) {
-      let (product, overflowA) = value.multipliedReportingOverflow(by: 10)
-      let (sum, overflowB) = product.addingReportingOverflow(Int(b[i] &- 48))
-      guard !overflowA, !overflowB else {
-        i = start
-        throw .invalid("number too large", at: start, expecting: expectation)
-      }
-      value = sum
-      i += 1
-    }
-    guard i > start else {
+    switch readDecimalDigits(b, from: i) {
+    case .value(let value, let end):
+      i = end
+      return value
+    case .overflow:
+      throw .invalid("number too large", at: i, expecting: expectation)
+    case .none:
       if i >= b.count { throw .needs(expectation, at: i) }
       throw .invalid("expected a number", at: i, expecting: expectation)
     }
-    return value
   }
 
   /// Reads a decimal number with an optional leading `-` (`%ld`).

@@ -89,20 +89,13 @@ struct ProcfsCursor {
   ///
   /// - Throws: `expected a number`, or `number too large` past `Int.max`.
   mutating func decimal(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
-    let start = index
-    var value = 0
-    while index < bytes.count, isDigit(bytes[index]) {
-      let (product, overflowA) = value.multipliedReportingOverflow(by: 10)
-      let (sum, overflowB) = product.addingReportingOverflow(Int(bytes[index] &- 48))
-      guard !overflowA, !overflowB else {
-        index = start
-        throw failure("number too large")
-      }
-      value = sum
-      index += 1
+    switch readDecimalDigits(bytes, from: index) {
+    case .value(let value, let end):
+      index = end
+      return value
+    case .overflow: throw failure("number too large")
+    case .none: throw failure(expected: "a number", bytes)
     }
-    guard index > start else { throw failure(expected: "a number", bytes) }
-    return value
   }
 
   /// Reads a decimal number with an optional leading `-` (printf `%ld`, `%i`).
