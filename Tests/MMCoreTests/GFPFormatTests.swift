@@ -101,6 +101,7 @@ struct GFPFormatTests {
   @Test(arguments: roundTripKernels)
   func everyCompositeRendersAsItsOwnName(kernel: String) throws {
     let dialect = GFPDialect(kernel: try KernelVersion(parsing: kernel))
+    var checked = 0
     for entry in dialect.nameTable where entry.name.hasPrefix("GFP_") {
       // An entry renders as itself unless an earlier entry covers it (GFP_DMA via __GFP_DMA).
       let earlier = dialect.nameTable.prefix { $0 != entry }
@@ -108,7 +109,10 @@ struct GFPFormatTests {
         continue
       }
       #expect(dialect.names(of: entry.mask) == entry.name)
+      checked += 1
     }
+    // Every table has composites that render as themselves; a filter that drops them all fails.
+    #expect(checked >= 4)
   }
 
   @Test func parsesNamesWithSpacesAndHex() throws {

@@ -100,7 +100,7 @@ struct WatermarkHistoryTests {
   }
 
   /// The boot candidate is what the boot sequence leaves when min_free_kbytes is the booted one.
-  @Test func bootCandidateAgreesWithTheBootSequence() {
+  @Test func bootCandidateAgreesWithTheBootSequence() throws {
     let boot = WatermarkStateTests.amd64(dma32: 232_880)
     let state = WatermarkState(booting: boot)
     let candidates = WatermarkFormulas.candidates(
@@ -109,5 +109,8 @@ struct WatermarkHistoryTests {
       lowmemReserveRatio: state.lowmemReserveRatio, lateFreedPages: boot.lateFreedPages,
       version: boot.version)
     #expect(candidates.boot == state.reserves)
+    // What the kernel printed for that boot (overcommit/m1G/00-boot zoneinfo, boost 0).
+    let dma32 = try #require(candidates.boot?.watermarks[1])
+    #expect((dma32.min, dma32.low, dma32.high) == (11079, 13848, 16617))
   }
 }
