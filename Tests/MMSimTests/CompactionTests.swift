@@ -26,19 +26,21 @@ struct CompactionTests {
         .unusableIndex == 500)
   }
 
-  /// A 64 MiB machine whose DMA32 zone holds page cache in every other page: half free, no
-  /// block above order 0 (filled ignoring watermarks, as `ALLOC_NO_WATERMARKS` may).
-  static func fragmented() throws -> SimulatedMachine {
-    var machine = try SlowPathTests.machine()
-    let movable = try SlowPathTests.mask(.highuserMovable)
+  /// A 64 MiB machine whose DMA32 zone holds page cache (or `use`) in every other page: half
+  /// free, no block above order 0 (filled ignoring watermarks, as `ALLOC_NO_WATERMARKS` may).
+  static func fragmented(kernel: String = "6.1.0", use: PageUse = .file) throws
+    -> SimulatedMachine
+  {
+    var machine = try SlowPathTests.machine(kernel: kernel)
+    let movable = try SlowPathTests.mask(.highuserMovable, kernel)
     while let block = machine.memory.allocateFromFreelist(
       order: 0, mask: movable, flags: [.noWatermarks, .cma])
     {
-      machine.memory.setUse(block.pfn, .file)
+      machine.memory.setUse(block.pfn, use)
     }
     var pfn = PFN(4096)
     while pfn < 16384 {
-      if machine.memory.isAllocatedBlock(pfn), machine.memory.use(of: pfn) == .file {
+      if machine.memory.isAllocatedBlock(pfn), machine.memory.use(of: pfn) == use {
         machine.memory.free(pfn, order: 0)
       }
       pfn += 2

@@ -135,7 +135,7 @@ extension SimulatedMachine {
 
   /// Moves in-use movable pages from the zone's low end into free pages at its high end until
   /// `isDone` says so or the scanners meet; returns the pages moved.
-  private mutating func migratePages(
+  mutating func migratePages(
     zone: Int, _ scan: MigrateScan, isDone: (borrowing SimulatedMachine) -> Bool
   ) -> Int {
     let span = memory.layout.zones[zone]
@@ -240,7 +240,7 @@ extension SimulatedMachine {
 
   /// `compaction_deferred()`: after a failure at an order, skip 2^shift attempts (each check
   /// counts as one).
-  private mutating func isCompactionDeferred(zone: Int, order: Int) -> Bool {
+  mutating func isCompactionDeferred(zone: Int, order: Int) -> Bool {
     guard var state = compactionDeferral[zone], order >= state.failedOrder else { return false }
     state.considered += 1
     defer { compactionDeferral[zone] = state }
@@ -251,17 +251,20 @@ extension SimulatedMachine {
     return true
   }
 
-  /// `compaction_defer_reset()` after a success.
-  private mutating func resetCompactionDeferral(zone: Int, order: Int) {
+  /// `compaction_defer_reset()` after a success: the order no longer counts as failed, and if
+  /// the allocation then succeeded, deferral starts over.
+  mutating func resetCompactionDeferral(zone: Int, order: Int, allocationSucceeded: Bool = true) {
     guard var state = compactionDeferral[zone] else { return }
-    state.considered = 0
-    state.shift = 0
+    if allocationSucceeded {
+      state.considered = 0
+      state.shift = 0
+    }
     if order >= state.failedOrder { state.failedOrder = order + 1 }
     compactionDeferral[zone] = state
   }
 
   /// `defer_compaction()` after a synchronous failure.
-  private mutating func deferCompaction(zone: Int, order: Int) {
+  mutating func deferCompaction(zone: Int, order: Int) {
     var state = compactionDeferral[zone] ?? CompactionDeferral()
     state.considered = 0
     state.shift = min(state.shift + 1, 6)

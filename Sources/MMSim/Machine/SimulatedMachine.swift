@@ -22,6 +22,13 @@ public struct SimulatedMachine: ~Copyable {
   /// Pages kswapd has been asked to reclaim for, per node, since it last ran (order and highest
   /// zone index of the largest request: `pgdat->kswapd_order`, `kswapd_highest_zoneidx`).
   public internal(set) var kswapdRequests: [Int: KswapdRequest] = [:]
+  /// kswapd runs in a row that reclaimed nothing, per node (`pgdat->kswapd_failures`; a node at
+  /// ``maxReclaimRetries`` is "hopeless").
+  public internal(set) var kswapdFailures: [Int: Int] = [:]
+  /// What kcompactd has been asked to compact for, per node, since it last ran.
+  public internal(set) var kcompactdRequests: [Int: KcompactdRequest] = [:]
+  /// Nodes whose kcompactd was woken (the request was suitable when made) and has not run yet.
+  public internal(set) var kcompactdWoken: Set<Int> = []
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {

@@ -60,6 +60,9 @@ public struct PhysicalMemory: ~Copyable {
   let zonelists: [[Int]]
   /// The `lowmem_reserve` index of each ``ZoneKind`` (by raw value), or -1 when not configured.
   let zoneKindIndex: [Int]
+  /// Zones whose boost an allocation found flagged (`rmqueue()`'s `wakeup_kswapd(zone, 0, 0, …)`),
+  /// for the machine to wake kswapd for.
+  var boostedZonesToWake: [Int] = []
 
   static let typeCount = MigrateType.allCases.count
   static let perCPUOrders = 4

@@ -15,6 +15,9 @@ public struct ZoneSettings: Sendable {
   public var perCPUBatch: Int
   /// Per-cpu list limit (`pcp->high`).
   public var perCPUHigh: Int
+  /// `ZONE_BOOSTED_WATERMARK`: a fallback boosted the watermarks for a request that may wake
+  /// kswapd; the zone's next such allocation wakes it.
+  var wakesKswapdForBoost = false
 
   /// Settings for a freshly laid out zone: zero watermarks and reserve, per-cpu sizes from the
   /// kernel's formulas for its managed pages.

@@ -63,7 +63,12 @@ extension PhysicalMemory {
             || isWatermarkOK(
               zone: zone, order: order, highestZoneIndex: highest, flags: flags, mask: mask)
         else { continue }
-        if let pfn = rmqueue(zone: zone, order: order, type: type, flags: flags, perCPU: true) {
+        let block = rmqueue(zone: zone, order: order, type: type, flags: flags, perCPU: true)
+        if flags.contains(.kswapd) && settings[zone].wakesKswapdForBoost {
+          settings[zone].wakesKswapdForBoost = false
+          boostedZonesToWake.append(zone)
+        }
+        if let pfn = block {
           recordAllocation(pfn, order: order, type: type)
           counters[zone].allocatedPages &+= 1 << order
           if order > 0 && earnsHighAtomicReserve(flags) {

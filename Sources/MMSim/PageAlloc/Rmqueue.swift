@@ -144,7 +144,9 @@ extension PhysicalMemory {
       if modern { moveFreeBlock(pfn, to: type) }
       return
     }
-    if modern && rules.watermarkBoost { boostWatermark(zone: zone) }
+    if modern && rules.watermarkBoost && boostWatermark(zone: zone) && flags.contains(.kswapd) {
+      settings[zone].wakesKswapdForBoost = true
+    }
     if modern && !wholeBlock {
       moveFreeBlock(pfn, to: type)
       return
@@ -210,15 +212,18 @@ extension PhysicalMemory {
     return count
   }
 
-  /// `boost_watermark()`: raise the zone's boost by a pageblock, up to high × factor / 10000
-  /// (at least a pageblock); small zones (< 4 pageblocks) are not boosted.
-  mutating func boostWatermark(zone: Int) {
+  /// `boost_watermark()`: raises the zone's boost by a pageblock, and says whether it could.
+  ///
+  /// The boost is capped at high × factor / 10000 (at least a pageblock; `true` also at the
+  /// cap); small zones (< 4 pageblocks) are not boosted.
+  mutating func boostWatermark(zone: Int) -> Bool {
     guard rules.watermarkBoostFactor > 0,
       layout.zones[zone].managed >= 4 * layout.pageblockPages
-    else { return }
+    else { return false }
     var marks = settings[zone].watermarks
     let maxBoost = max(marks.high * rules.watermarkBoostFactor / 10000, layout.pageblockPages)
     marks.boost = min(marks.boost + layout.pageblockPages, maxBoost)
     settings[zone].watermarks = marks
+    return true
   }
 }

@@ -6,6 +6,9 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
   case fastPathFailed
   /// kswapd was woken for the request.
   case wokeKswapd
+  /// kcompactd was woken instead of kswapd (the node balanced or hopeless, the request unable
+  /// to reclaim).
+  case wokeKcompactd
   /// A freelist attempt with these flags.
   case freelist(AllocFlags, allocated: Bool)
   /// Direct reclaim (`try_to_free_pages()`).
@@ -26,6 +29,7 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
     switch self {
     case .fastPathFailed: "fast path: every zone below its low watermark for this request"
     case .wokeKswapd: "woke kswapd"
+    case .wokeKcompactd: "woke kcompactd instead of kswapd"
     case .freelist(let flags, let allocated):
       "freelist with \(flags.rawValue & 0x3 == 0 ? "min" : flags.watermarkName) watermark: "
         + (allocated ? "allocated" : "failed")
@@ -99,9 +103,9 @@ extension SimulatedMachine {
     guard let highest = memory.highestZoneIndex(for: mask) else {
       return done(.failed(reason: "conflicting zone modifiers"))
     }
-    if let block = memory.allocateFastPath(order: order, mask: mask) {
-      return done(.allocated(block))
-    }
+    let fast = memory.allocateFastPath(order: order, mask: mask)
+    wakeKswapdForBoostedZones()
+    if let block = fast { return done(.allocated(block)) }
     steps.append(.fastPathFailed)
 
     let modern = memory.rules.kernel.isAtLeast(5, 0)
@@ -109,8 +113,13 @@ extension SimulatedMachine {
     var flags = mask.slowPathAllocFlags(
       order: order, reserveFlagRework: memory.rules.watermarks == .reserveFlags6_3)
     if mask.mayWakeKswapd {
-      wakeKswapd(order: order, highestZoneIndex: highest)
-      steps.append(.wokeKswapd)
+      switch wakeKswapd(
+        order: order, highestZoneIndex: highest, mayDirectReclaim: mask.mayDirectReclaim)
+      {
+      case .kswapd: steps.append(.wokeKswapd)
+      case .kcompactd: steps.append(.wokeKcompactd)
+      case .none: break
+      }
     }
     if let block = freelist(order, mask, flags, &steps) { return done(.allocated(block)) }
     let compactsFirst = costly || (modern && order > 0 && mask.migrateType != .movable)
@@ -215,6 +224,7 @@ extension SimulatedMachine {
     _ order: Int, _ mask: GFPMask, _ flags: AllocFlags, _ steps: inout [SlowPathStep]
   ) -> Allocation? {
     let block = memory.allocateFromFreelist(order: order, mask: mask, flags: flags)
+    wakeKswapdForBoostedZones()
     steps.append(.freelist(flags, allocated: block != nil))
     return block
   }
@@ -325,7 +335,7 @@ extension SimulatedMachine {
     order: Int, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int
   ) -> Bool {
     if progress && order <= GFPMask.costlyOrder { loops = 0 } else { loops += 1 }
-    guard loops <= 16 else { return false }
+    guard loops <= Self.maxReclaimRetries else { return false }
     let legacy = !memory.rules.kernel.isAtLeast(4, 10)
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {

@@ -73,6 +73,7 @@ extension SimulatedMachine {
       ageActiveList(node: node, inactive: .inactiveAnon, active: .activeAnon)
       scanAnon(node: node, control, into: &result)
     }
+    if result.reclaimed > 0 { kswapdFailures[node] = nil }
     return result
   }
 
