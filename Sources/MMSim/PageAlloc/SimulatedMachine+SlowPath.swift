@@ -146,6 +146,11 @@ extension SimulatedMachine {
     let rounds =
       memory.layout.zones.reduce(0) { $0 + $1.managed } / ReclaimControl.swapClusterMax + 64
     for _ in 0..<rounds {
+      // `retry:` keeps kswapd awake while the request loops (the step is recorded once).
+      if mask.mayWakeKswapd {
+        wakeKswapd(
+          order: order, highestZoneIndex: highest, mayDirectReclaim: mask.mayDirectReclaim)
+      }
       if let block = freelist(order, mask, flags, &steps) { return done(.allocated(block)) }
       if !mask.mayDirectReclaim {
         steps.append(.gaveUp("the request cannot sleep or reclaim"))
