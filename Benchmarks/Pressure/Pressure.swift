@@ -6,8 +6,9 @@ import _MMUtilities
 /// A memory-pressure workload on a 16 GiB x86_64 machine (6.1 rules, 4 GiB swap).
 ///
 /// Page cache fills memory, anonymous memory grows, order-3 GFP_ATOMIC bursts come and go. Each measured
-/// operation is one `allocate()` through the fast and slow paths; the custom metrics give the
-/// share of wall time spent in allocations that reclaimed or compacted, per mille. Memory is
+/// operation is one `allocate()` through the fast and slow paths (every 65536th also lets kswapd
+/// and kcompactd run); the custom metrics give the share of wall time spent in allocations that
+/// reclaimed or compacted, and in kswapd or kcompactd, per mille. Memory is
 /// filled with page cache before measuring.
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(
@@ -60,10 +61,14 @@ let benchmarks: @Sendable () -> Void = {
         burst.removeAll(keepingCapacity: true)
       }
       if i % 65536 == 65535 {
-        // kswapd gets the CPU now and then; in between, allocations reclaim directly.
+        // kswapd and kcompactd get the CPU now and then; in between, allocations reclaim and
+        // compact directly.
         let kswapdBegan = clock.now
         _ = machine.runKswapd()
-        reclaiming += clock.now - kswapdBegan
+        let kcompactdBegan = clock.now
+        _ = machine.runKcompactd()
+        reclaiming += kcompactdBegan - kswapdBegan
+        compacting += clock.now - kcompactdBegan
         continue
       }
       let spent = clock.now - began
