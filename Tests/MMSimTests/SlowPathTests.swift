@@ -135,6 +135,35 @@ struct SlowPathTests {
         .oomSkipped("no __GFP_FS: out_of_memory() reports progress without killing")))
   }
 
+  /// GFP_NOFS on dirty page cache: reclaim counts the pages but cannot write them back.
+  ///
+  /// After 16 rounds without progress 4.10+ gives back a high-atomic pageblock (the one with free pages)
+  /// and the request gets them; 4.9 goes on looping.
+  @Test(arguments: ["6.1.0", "4.9.0"])
+  func theHighAtomicReserveIsGivenBackAfterSixteenFruitlessRounds(kernel: String) throws {
+    var machine = try Self.machine(kernel: kernel)
+    let atomic = try Self.mask(.atomic, kernel, extra: [.comp])
+    // 64 order-3 blocks use up a first reserve pageblock; the 65th reserves a second.
+    for _ in 0..<65 {
+      let block = machine.memory.allocateFromFreelist(
+        order: 3, mask: atomic, flags: atomic.slowPathAllocFlags(order: 3))
+      #expect(block != nil)
+    }
+    #expect(machine.memory.reservedHighAtomic(zone: 1) == 1024)
+    try Self.fill(&machine, with: .fileDirty, kernel: kernel)
+    let attempt = machine.allocate(order: 0, mask: try Self.mask(.noFS, kernel))
+    let unreserved = attempt.steps.filter { $0 == .unreservedHighAtomic }.count
+    if kernel == "6.1.0" {
+      #expect(attempt.allocation != nil)
+      #expect(unreserved == 1)
+      #expect(machine.memory.reservedHighAtomic(zone: 1) == 512)
+    } else {
+      #expect(attempt.outcome == .keepsRetrying(reason: "GFP_NOFS/GFP_NOIO requests loop"))
+      #expect(unreserved == 0)
+      #expect(machine.memory.reservedHighAtomic(zone: 1) == 1024)
+    }
+  }
+
   @Test func noFSReclaimCannotWriteBackDirtyFilePages() throws {
     var machine = try Self.machine()
     try Self.fill(&machine, with: .fileDirty)

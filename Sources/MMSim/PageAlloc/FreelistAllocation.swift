@@ -198,6 +198,29 @@ extension PhysicalMemory {
     moveFreePages(inPageblockOf: pfn, to: .highAtomic)
   }
 
+  /// `unreserve_highatomic_pageblock()`: gives a high-atomic pageblock to the requester's type.
+  ///
+  /// The pageblock is that of the first free block on a HighAtomic list, in the request's zones,
+  /// lowest order first; unless `force`, zones holding one pageblock of reserve or less keep it.
+  /// Returns whether free pages moved.
+  mutating func unreserveHighAtomicPageblock(zones: [Int], for type: MigrateType, force: Bool)
+    -> Bool
+  {
+    for zone in zones {
+      if !force && counters[zone].reservedHighAtomic <= layout.pageblockPages { continue }
+      for order in 0...layout.maxOrder {
+        guard let pfn = firstFree(zone: zone, order: order, type: .highAtomic) else { continue }
+        if pageblockType(of: pfn) == .highAtomic {
+          counters[zone].reservedHighAtomic -= min(
+            layout.pageblockPages, counters[zone].reservedHighAtomic)
+        }
+        setPageblockType(of: pfn, to: type)
+        if moveFreePages(inPageblockOf: pfn, to: type) > 0 { return true }
+      }
+    }
+    return false
+  }
+
   /// `__zone_watermark_ok()` for `zone` against an explicit mark, with the zone's free pages or
   /// `freePages` in their place (`should_reclaim_retry()` adds what reclaim could free).
   func isWatermarkOK(

@@ -15,6 +15,8 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
   case directReclaim(ReclaimResult)
   /// The per-cpu lists were drained after reclaim.
   case drainedPerCPU
+  /// A high-atomic reserve pageblock was given to the request's migratetype.
+  case unreservedHighAtomic
   /// Direct compaction (`try_to_compact_pages()`): the best result over the zonelist.
   case directCompaction(CompactionResult)
   /// The slow path loops again.
@@ -37,6 +39,7 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
       "direct reclaim: scanned \(result.scanned), reclaimed \(result.reclaimed)"
         + (result.writebackStarted > 0 ? ", writeback started on \(result.writebackStarted)" : "")
     case .drainedPerCPU: "drained the per-cpu lists"
+    case .unreservedHighAtomic: "gave a high-atomic reserve pageblock back"
     case .directCompaction(let result): "direct compaction: \(result)"
     case .retry(let why): "retry: \(why)"
     case .oomSkipped(let why): "no OOM kill: \(why)"
@@ -175,8 +178,8 @@ extension SimulatedMachine {
       }
       let progress = reclaim.result.reclaimed > 0
       if shouldReclaimRetry(
-        order: order, flags: flags, highest: highest, progress: progress,
-        loops: &noProgressLoops)
+        order: order, mask: mask, flags: flags, highest: highest, progress: progress,
+        loops: &noProgressLoops, steps: &steps)
       {
         steps.append(.retry("reclaim could still make the allocation succeed"))
         continue
@@ -235,7 +238,8 @@ extension SimulatedMachine {
   }
 
   /// `__alloc_pages_direct_reclaim()`: reclaim `SWAP_CLUSTER_MAX` pages on the request's nodes,
-  /// try the freelist, and after progress without success drain the per-cpu lists and try again.
+  /// try the freelist, and after progress without success give back a high-atomic pageblock,
+  /// drain the per-cpu lists and try again.
   private mutating func directReclaim(
     order: Int, mask: GFPMask, flags: AllocFlags, steps: inout [SlowPathStep]
   ) -> (result: ReclaimResult, block: Allocation?) {
@@ -247,6 +251,7 @@ extension SimulatedMachine {
     steps.append(.directReclaim(result))
     guard result.reclaimed > 0 else { return (result, nil) }
     if let block = freelist(order, mask, flags, &steps) { return (result, block) }
+    if unreserveHighAtomic(mask: mask, force: false) { steps.append(.unreservedHighAtomic) }
     for zone in memory.layout.zones.indices { memory.drainAllPerCPU(zone: zone) }
     steps.append(.drainedPerCPU)
     return (result, freelist(order, mask, flags, &steps))
@@ -334,13 +339,20 @@ extension SimulatedMachine {
   }
 
   /// `should_reclaim_retry()`: after 16 rounds without progress (costly orders never count as
-  /// progress), no; else yes if some zone would pass its min watermark with all its reclaimable
-  /// pages freed (4.9: a back-off share of them).
-  private func shouldReclaimRetry(
-    order: Int, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int
+  /// progress), only if a high-atomic pageblock could be given back (4.10+); else yes if some
+  /// zone would pass its min watermark with all its reclaimable pages freed (4.9: a back-off
+  /// share of them).
+  private mutating func shouldReclaimRetry(
+    order: Int, mask: GFPMask, flags: AllocFlags, highest: Int, progress: Bool, loops: inout Int,
+    steps: inout [SlowPathStep]
   ) -> Bool {
     if progress && order <= GFPMask.costlyOrder { loops = 0 } else { loops += 1 }
-    guard loops <= Self.maxReclaimRetries else { return false }
+    guard loops <= Self.maxReclaimRetries else {
+      guard memory.rules.kernel.isAtLeast(4, 10), unreserveHighAtomic(mask: mask, force: true)
+      else { return false }
+      steps.append(.unreservedHighAtomic)
+      return true
+    }
     let legacy = !memory.rules.kernel.isAtLeast(4, 10)
     for zone in memory.zonelist(highestZoneIndex: highest)
     where memory.layout.zones[zone].managed > 0 {
@@ -356,6 +368,15 @@ extension SimulatedMachine {
       }
     }
     return false
+  }
+
+  /// `unreserve_highatomic_pageblock()` over the request's zonelist.
+  private mutating func unreserveHighAtomic(mask: GFPMask, force: Bool) -> Bool {
+    guard let highest = memory.highestZoneIndex(for: mask), let type = mask.migrateType else {
+      return false
+    }
+    return memory.unreserveHighAtomicPageblock(
+      zones: memory.zonelist(highestZoneIndex: highest), for: type, force: force)
   }
 
   private enum OOMDecision { case allocated(Allocation), invoke, progressWithoutKill, skipped }
