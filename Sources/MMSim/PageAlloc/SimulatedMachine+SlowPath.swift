@@ -293,9 +293,12 @@ extension SimulatedMachine {
     }
   }
 
-  /// `should_compact_retry()` (6.x form): order 0 never; skipped → whether reclaim could make
+  /// `should_compact_retry()`: whether another round could let compaction succeed.
+  ///
+  /// Order 0 never; skipped (before 5.4 also deferred: "withdrawn") → whether reclaim could make
   /// compaction possible; success → up to 16 retries (4 for costly orders); otherwise raise the
-  /// priority once more if it is not at its most aggressive yet.
+  /// priority once more if it is not at its most aggressive yet. 5.4 sent deferred results to
+  /// the priority check (release INFERRED from the patch's date).
   private func shouldCompactRetry(
     order: Int, result: CompactionResult, highest: Int, retries: inout Int,
     priority: inout CompactPriority
@@ -304,6 +307,8 @@ extension SimulatedMachine {
     let costly = order > GFPMask.costlyOrder
     switch result {
     case .skipped:
+      return compactionZonelistSuitable(order: order, highest: highest)
+    case .deferred where !memory.rules.kernel.isAtLeast(5, 4):
       return compactionZonelistSuitable(order: order, highest: highest)
     case .success, .alreadySuitable:
       retries += 1
