@@ -29,6 +29,8 @@ public struct SimulatedMachine: ~Copyable {
   public internal(set) var kcompactdRequests: [Int: KcompactdRequest] = [:]
   /// Nodes whose kcompactd was woken (the request was suitable when made) and has not run yet.
   public internal(set) var kcompactdWoken: Set<Int> = []
+  /// The tasks, by pid.
+  public internal(set) var tasks: [Int: SimulatedTask] = [:]
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {
@@ -137,12 +139,19 @@ public struct SwapDevice: Hashable, Sendable {
   public var totalPages: Int
   /// Pages in use.
   public var usedPages = 0
+  /// Swap entries of each mm's anonymous memory (by owner id).
+  public internal(set) var entries: [UInt32: Int] = [:]
 
   /// Creates a device of `totalPages` pages, empty.
   public init(totalPages: Int) { self.totalPages = totalPages }
 
   /// Pages still free.
   public var freePages: Int { totalPages - usedPages }
+
+  /// Frees the swap entries of an mm that exited or was reaped.
+  mutating func releaseEntries(of owner: UInt32) {
+    usedPages -= entries.removeValue(forKey: owner) ?? 0
+  }
 }
 
 extension PhysicalMemory {

@@ -150,7 +150,8 @@ extension SimulatedMachine {
     while result.reclaimed < control.target && budget > 0 && swap.freePages > 0,
       let pfn = memory.lruTail(node: node, list: .inactiveAnon)
     {
-      let order = Int(memory.frames[memory.frameIndex(pfn)].order)
+      let frame = memory.frames[memory.frameIndex(pfn)]
+      let order = Int(frame.order)
       let pages = 1 << order
       budget -= pages
       result.scanned += pages
@@ -159,6 +160,9 @@ extension SimulatedMachine {
         continue
       }
       swap.usedPages += pages
+      if frame.use == .anon && frame.ownerID != 0 {
+        swap.entries[frame.ownerID, default: 0] += pages
+      }
       memory.free(pfn, order: order)
       result.reclaimed += pages
       result.swappedOut += pages

@@ -1,0 +1,141 @@
+public import MMCore
+
+/// What a task's faults got: the pages it was given and, if one could not be given, that
+/// allocation's attempt.
+public struct TaskFault: Hashable, Sendable {
+  /// Pages allocated and mapped.
+  public var pages = 0
+  /// Page-table pages allocated on the way.
+  public var pageTablePages = 0
+  /// The allocation that did not succeed, which ended the faults.
+  public var stoppedBy: AllocationAttempt?
+}
+
+/// Tasks and the memory they hold (mm/memory.c page faults, kernel/exit.c `exit_mmap()`).
+///
+/// A task's pages are the allocated blocks recorded with its mm as owner. Page tables are an
+/// **approximation**: one page-table page per 512 pages of address space touched (a PTE page
+/// per 2 MiB on 4 KiB pages), the upper levels not counted.
+extension SimulatedMachine {
+  /// Pages of address space one page-table page maps.
+  static let pagesPerPageTable = 512
+
+  /// Adds a task; a task with the pid of an existing one replaces it.
+  public mutating func addTask(_ task: SimulatedTask) { tasks[task.pid] = task }
+
+  /// The tasks in pid order.
+  public var tasksByPID: [SimulatedTask] { tasks.keys.sorted().compactMap { tasks[$0] } }
+
+  /// A task touches `pages` new pages of `use` (anonymous memory by default).
+  ///
+  /// Each is allocated with `mask` (a user page fault's `GFP_HIGHUSER_MOVABLE` unless given) and
+  /// mapped, and every 512 pages of address space cost a page-table page (`GFP_PGTABLE_USER`,
+  /// here GFP_KERNEL). Stops at the first allocation the allocator does not grant.
+  ///
+  /// - Precondition: `pid` is a task of the machine.
+  public mutating func fault(pid: Int, pages: Int, use: PageUse = .anon, mask: GFPMask? = nil)
+    -> TaskFault
+  {
+    guard let task = tasks[pid] else { preconditionFailure("no task \(pid)") }
+    let kernel = memory.rules.kernel
+    let dialect = GFPDialect(kernel: kernel)
+    let userMask =
+      mask ?? GFPMask(rawValue: dialect.rawValue(of: .highuserMovable) ?? 0, kernel: kernel)
+    let tableMask = GFPMask(rawValue: dialect.rawValue(of: .kernel) ?? 0, kernel: kernel)
+    let owner = UInt32(task.mm)
+    var fault = TaskFault()
+    // Address space is the mm's: threads count on their leader's while it is there.
+    let space = tasks[task.mm] != nil ? task.mm : pid
+    var touched = tasks[space]?.touchedPages ?? 0
+    for _ in 0..<pages {
+      if touched % Self.pagesPerPageTable == 0 {
+        let table = allocate(order: 0, mask: tableMask, use: .pageTable, owner: owner)
+        guard table.allocation != nil else {
+          fault.stoppedBy = table
+          break
+        }
+        fault.pageTablePages += 1
+      }
+      let page = allocate(order: 0, mask: userMask, use: use, owner: owner)
+      guard page.allocation != nil else {
+        fault.stoppedBy = page
+        break
+      }
+      touched += 1
+      fault.pages += 1
+    }
+    if var owner = tasks[space] {
+      owner.touchedPages = touched
+      owner.totalVMPages = max(owner.totalVMPages, touched)
+      tasks[space] = owner
+    }
+    return fault
+  }
+
+  /// Each task's (by mm) resident pages, swap entries and page-table pages, counted from the
+  /// machine's pages.
+  public func memoryUsageByTask() -> [Int: TaskMemoryUsage] {
+    var usage: [Int: TaskMemoryUsage] = [:]
+    memory.forEachAllocatedBlock { _, frame in
+      let owner = Int(frame.ownerID)
+      guard owner != 0 else { return }
+      let pages = 1 << Int(frame.order)
+      switch frame.use {
+      case .anon: usage[owner, default: TaskMemoryUsage()].anonPages += pages
+      case .file, .fileDirty, .fileWriteback:
+        usage[owner, default: TaskMemoryUsage()].filePages += pages
+      case .shmem: usage[owner, default: TaskMemoryUsage()].shmemPages += pages
+      case .pageTable: usage[owner, default: TaskMemoryUsage()].pageTablePages += pages
+      default: break
+      }
+    }
+    for (owner, entries) in swap.entries where entries > 0 {
+      usage[Int(owner), default: TaskMemoryUsage()].swapEntries = entries
+    }
+    return usage
+  }
+
+  /// One task's memory (its mm's).
+  public func memoryUsage(ofTask pid: Int) -> TaskMemoryUsage {
+    guard let mm = tasks[pid]?.mm else { return TaskMemoryUsage() }
+    return memoryUsageByTask()[mm] ?? TaskMemoryUsage()
+  }
+
+  /// `exit_mmap()` for the mm of `pid`: every task sharing it is removed with it.
+  ///
+  /// Anonymous pages, page tables and swap entries are freed; mapped page cache and shmem stay in
+  /// memory, no longer mapped. Returns the pages freed.
+  @discardableResult
+  public mutating func releaseMemory(ofTask pid: Int) -> Int {
+    guard let mm = tasks[pid]?.mm else { return 0 }
+    var freed = 0
+    var blocks: [(pfn: PFN, frame: PageFrame)] = []
+    memory.forEachAllocatedBlock { pfn, frame in
+      if Int(frame.ownerID) == mm { blocks.append((pfn, frame)) }
+    }
+    for (pfn, frame) in blocks {
+      switch frame.use {
+      case .anon, .pageTable:
+        memory.free(pfn, order: Int(frame.order))
+        freed += 1 << Int(frame.order)
+      default:
+        memory.setUse(pfn, frame.use, owner: 0)
+      }
+    }
+    swap.releaseEntries(of: UInt32(mm))
+    for sharer in tasks.values where sharer.mm == mm { tasks[sharer.pid] = nil }
+    return freed
+  }
+}
+
+extension PhysicalMemory {
+  /// Calls `body` with every allocated block's PFN and head frame, in PFN order.
+  func forEachAllocatedBlock(_ body: (PFN, PageFrame) -> Void) {
+    var index = 0
+    while index < frames.count {
+      let frame = frames[index]
+      if frame.state == .allocatedHead { body(PFN(basePFN + index), frame) }
+      index += frame.blockSpan
+    }
+  }
+}
