@@ -66,7 +66,7 @@ extension PhysicalMemory {
         let block = rmqueue(zone: zone, order: order, type: type, flags: flags, perCPU: true)
         if flags.contains(.kswapd) && settings[zone].wakesKswapdForBoost {
           settings[zone].wakesKswapdForBoost = false
-          boostedZonesToWake.append(zone)
+          if !boostedZonesToWake.contains(zone) { boostedZonesToWake.append(zone) }
         }
         if let pfn = block {
           recordAllocation(pfn, order: order, type: type)
