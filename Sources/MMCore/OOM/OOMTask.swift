@@ -9,7 +9,8 @@
 public struct OOMTask: Hashable, Sendable {
   /// The thread-group id (`/proc/PID`).
   public var pid: Int
-  /// The command name, at most 15 bytes (`TASK_COMM_LEN` − 1).
+  /// The command name as `/proc/PID/comm` shows it: at most 15 bytes (`TASK_COMM_LEN` − 1) for
+  /// user processes.
   public var comm: String
   /// The real uid in the initial namespace, when known.
   public var uid: Int?
@@ -64,6 +65,9 @@ public struct OOMTask: Hashable, Sendable {
     self.isOOMSkipped = isOOMSkipped
     self.hasSysAdminCapability = hasSysAdminCapability
   }
+
+  /// The legacy `/proc/PID/oom_adj` value (−17…15) that reads back for ``oomScoreAdj``.
+  public var oomAdj: Int { OOMScoreAdj.legacyValue(forScoreAdj: oomScoreAdj) }
 
   /// Resident pages: anon + file + shmem (`get_mm_rss()`).
   public var rssPages: Int { rssAnonPages + rssFilePages + rssShmemPages }
