@@ -61,10 +61,11 @@ struct OOMBadnessTests {
     #expect(OOMBadness.oomScore(of: task, totalPages: 100_000, version: Self.v6_1) == 0)
   }
 
-  /// 10000 pages of rss, adj 0, root: 3 % off the points in 4.0–4.16, nothing from 4.17; in
-  /// 3.x the discount is 30 adj units (30 × 100 pages here).
+  /// 10000 pages of rss, adj 0, root: 3 % off the points in 3.14–4.16, nothing from 4.17;
+  /// before 3.14 the discount is 30 adj units (30 × 100 pages here).
   @Test(arguments: [
     (KernelVersion(3, 10), true, 7000), (KernelVersion(3, 10), false, 10000),
+    (KernelVersion(3, 13), true, 7000), (KernelVersion(3, 14), true, 9700),
     (KernelVersion(4, 9), true, 9700), (KernelVersion(4, 16), true, 9700),
     (KernelVersion(4, 16), false, 10000), (KernelVersion(4, 17), true, 10000),
     (KernelVersion(6, 1), true, 10000),

@@ -7,20 +7,21 @@
 ///
 /// | version | root (`CAP_SYS_ADMIN`) | killable result |
 /// |---|---|---|
-/// | 2.6.36 – 3.x | adj − 30 before the adj term | ≤ 0 becomes 1 |
-/// | 4.0 – 4.16 | points − points × 3 / 100 | ≤ 0 becomes 1 |
+/// | 2.6.36 – 3.13 | adj − 30 before the adj term | ≤ 0 becomes 1 |
+/// | 3.14 – 4.16 | points − points × 3 / 100 | ≤ 0 becomes 1 |
 /// | 4.17 – 5.8 | none | ≤ 0 becomes 1 |
 /// | 5.9+ | none | may be negative |
 ///
 /// Kernel: `oom_badness()` and `proc_oom_score()` (`mm/oom_kill.c`, `fs/proc/base.c`).
-/// Facts: ../shared/kernel/oom.md §1, §5. The 3.x → 4.0 boundary of the root discount's form
-/// is approximate there (~4.0); earlier than 2.6.36 (the old heuristic) is read with 2.6.36's
-/// rule.
+/// Facts: ../shared/kernel/oom.md §1, §5. The sheet places the change of the root discount's
+/// form at ~4.0; the patch that made it ("mm, oom: base root bonus on current usage") was posted
+/// on 25 Jan 2014, in the 3.14 merge window, so 3.14 is used (INFERRED). Earlier than 2.6.36
+/// (the old heuristic) is read with 2.6.36's rule.
 public enum OOMBadness {
   /// The release that dropped the 3 % root discount.
   public static let rootDiscountRemoved = KernelVersion(4, 17)
   /// The release whose root discount became `points × 3 / 100` (was `adj − 30`).
-  public static let rootDiscountOnPoints = KernelVersion(4, 0)
+  public static let rootDiscountOnPoints = KernelVersion(3, 14)
   /// The release whose badness may be negative, LONG_MIN marks unkillable tasks, and
   /// `oom_score` became `(1000 + badness × 1000 / totalpages) × 2 / 3`.
   public static let signedBadness = KernelVersion(5, 9)
