@@ -15,7 +15,8 @@ struct InspectCommand: ParsableCommand {
       directory laid out like it, recomputes min_free_kbytes, min/low/high and protection with
       the kernel's formulas, and says which history explains each zone: computed at boot, or
       recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the
-      live machine /dev/kmsg.
+      live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
+      task's OOM badness and oom_score and names the task a global OOM would kill now.
       """)
 
   @Option(help: "A directory laid out like /proc.")
@@ -36,18 +37,21 @@ struct InspectCommand: ParsableCommand {
       let zoneInfo = try directory.zoneInfo()
       let version = try resolveKernel(directory)
       let bootLog = try dmesg.map(readLog) ?? (directory.isLive ? liveKernelLog() : nil)
+      let sysVM = try directory.sysVM()
       let report = WatermarkInspection(
-        zoneInfo: zoneInfo, sysVM: try directory.sysVM(), kernel: version,
+        zoneInfo: zoneInfo, sysVM: sysVM, kernel: version,
         bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
         transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
         buddyInfo: try directory.buddyInfo(),
         pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
+      let tasks = try directory.taskInspection(kernel: version, sysVM: sysVM)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        let object = InspectJSON(watermarks: report, tasks: tasks)
+        print(String(decoding: try encoder.encode(object), as: UTF8.self))
       } else {
-        print(report.text, terminator: "")
+        print(report.text + (tasks.map { "\n" + $0.text } ?? ""), terminator: "")
       }
     } catch let error as InputError {
       throw failure(error.message, status: 1)

@@ -52,7 +52,7 @@ extension WatermarkInspection {
 
   /// Left-aligned first column (and `textColumns` last ones), right-aligned numbers, two spaces
   /// between columns.
-  private static func table(_ rows: [[String]], textColumns: Int = 3) -> String {
+  static func table(_ rows: [[String]], textColumns: Int = 3) -> String {
     guard let columns = rows.first?.count else { return "" }
     let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
     var out = ""
