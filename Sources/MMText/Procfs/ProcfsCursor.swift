@@ -106,6 +106,38 @@ struct ProcfsCursor {
     return try decimal(bytes)
   }
 
+  /// Reads a hexadecimal number of up to 16 digits (`%016llx`, case-insensitive).
+  ///
+  /// - Throws: `expected a hexadecimal number`, or `number too large` past 16 digits.
+  mutating func hexadecimal(_ bytes: Span<UInt8>) throws(TextParseError) -> UInt64 {
+    var value: UInt64 = 0
+    var digits = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
+      default: digit = 16
+      }
+      guard digit < 16 else { break }
+      guard digits < 16 else { throw failure("number too large") }
+      value = value << 4 | UInt64(digit)
+      digits += 1
+      index += 1
+    }
+    guard digits > 0 else { throw failure(expected: "a hexadecimal number", bytes) }
+    return value
+  }
+
+  /// Reads the rest of the line, up to but not including its newline.
+  mutating func restOfLine(_ bytes: Span<UInt8>) -> String {
+    let start = index
+    while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+    return string(bytes, start..<index)
+  }
+
   /// Reads spaces, then a non-negative decimal number: a right-aligned `%<width>lu` column.
   mutating func column(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
     skipSpaces(bytes)
