@@ -31,6 +31,10 @@ public struct SimulatedMachine: ~Copyable {
   public internal(set) var kcompactdWoken: Set<Int> = []
   /// The tasks, by pid.
   public internal(set) var tasks: [Int: SimulatedTask] = [:]
+  /// `vm.panic_on_oom`, `vm.oom_kill_allocating_task`, `vm.oom_dump_tasks`.
+  public var oomPolicy = OOMPolicy()
+  /// What each `out_of_memory()` call did, oldest first.
+  public internal(set) var oomEvents: [OOMOutcome] = []
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {

@@ -23,6 +23,8 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
   case retry(String)
   /// `__alloc_pages_may_oom()` declined to invoke the OOM killer.
   case oomSkipped(String)
+  /// The OOM killer ran.
+  case oomKiller(OOMOutcome)
   /// The slow path gave up.
   case gaveUp(String)
 
@@ -43,6 +45,7 @@ public enum SlowPathStep: Hashable, Sendable, CustomStringConvertible {
     case .directCompaction(let result): "direct compaction: \(result)"
     case .retry(let why): "retry: \(why)"
     case .oomSkipped(let why): "no OOM kill: \(why)"
+    case .oomKiller(let outcome): "OOM killer: \(outcome)"
     case .gaveUp(let why): "gave up: \(why)"
     }
   }
@@ -54,8 +57,8 @@ public enum AllocationOutcome: Hashable, Sendable {
   case allocated(Allocation)
   /// The allocation failed: `warn_alloc` reports it unless `__GFP_NOWARN`.
   case failed(reason: String)
-  /// The kernel would invoke the OOM killer now (the OOM killer itself is not modelled yet).
-  case invokesOOMKiller
+  /// The OOM killer panicked the kernel with this message (`panic_on_oom`, nothing killable).
+  case panicked(String)
   /// The kernel would keep retrying (`__GFP_NOFAIL`, or a GFP_NOFS request the OOM killer
   /// declines); the simulator stops after a bounded number of rounds.
   case keepsRetrying(reason: String)
@@ -82,11 +85,12 @@ public struct AllocationAttempt: Hashable, Sendable {
 /// which the OOM killer is invoked. Reclaim and compaction are the approximations their files
 /// describe.
 extension SimulatedMachine {
-  /// Allocates a block of `order` for `mask`, recording what it holds.
+  /// Allocates a block of `order` for `mask` on behalf of task `current` (`nil`: a context the
+  /// simulator does not track), recording what it holds and whose it is.
   public mutating func allocate(
-    order: Int, mask: GFPMask, use: PageUse = .kernel, owner: UInt32 = 0
+    order: Int, mask: GFPMask, use: PageUse = .kernel, owner: UInt32 = 0, current: Int? = nil
   ) -> AllocationAttempt {
-    var attempt = slowPath(order: order, mask: mask)
+    var attempt = slowPath(order: order, mask: mask, current: current)
     if let block = attempt.allocation {
       memory.setUse(block.pfn, use, owner: owner)
       attempt.outcome = .allocated(block)
@@ -94,7 +98,7 @@ extension SimulatedMachine {
     return attempt
   }
 
-  private mutating func slowPath(order: Int, mask: GFPMask) -> AllocationAttempt {
+  private mutating func slowPath(order: Int, mask: GFPMask, current: Int?) -> AllocationAttempt {
     var steps: [SlowPathStep] = []
     func done(_ outcome: AllocationOutcome) -> AllocationAttempt {
       AllocationAttempt(outcome: outcome, steps: steps)
@@ -192,12 +196,12 @@ extension SimulatedMachine {
         steps.append(.retry("compaction could still make the allocation succeed"))
         continue
       }
-      switch mayOOM(order: order, mask: mask, highest: highest, steps: &steps) {
+      switch mayOOM(order: order, mask: mask, highest: highest, current: current, steps: &steps) {
       case .allocated(let block): return done(.allocated(block))
-      case .invoke: return done(.invokesOOMKiller)
+      case .panicked(let message): return done(.panicked(message))
       case .progressWithoutKill:
         noProgressLoops = 0
-        steps.append(.retry("the OOM killer reported progress without killing"))
+        steps.append(.retry("the OOM killer reported progress"))
         continue
       case .skipped:
         if mask.noFail {
@@ -384,14 +388,17 @@ extension SimulatedMachine {
       zones: memory.zonelist(highestZoneIndex: highest), for: type, force: force)
   }
 
-  private enum OOMDecision { case allocated(Allocation), invoke, progressWithoutKill, skipped }
+  private enum OOMDecision {
+    case allocated(Allocation), panicked(String), progressWithoutKill, skipped
+  }
 
   /// `__alloc_pages_may_oom()`: a last-chance attempt at the high watermark, then the cases in
   /// which the OOM killer is not invoked, then `out_of_memory()`'s refusal for requests without
-  /// `__GFP_FS`.
-  private mutating func mayOOM(order: Int, mask: GFPMask, highest: Int, steps: inout [SlowPathStep])
-    -> OOMDecision
-  {
+  /// `__GFP_FS`, then the OOM killer; a `__GFP_NOFAIL` request then tries to allocate ignoring
+  /// the watermarks (the cpuset fallback).
+  private mutating func mayOOM(
+    order: Int, mask: GFPMask, highest: Int, current: Int?, steps: inout [SlowPathStep]
+  ) -> OOMDecision {
     // ALLOC_WMARK_HIGH | ALLOC_CPUSET only: free CMA pages do not count here.
     if let block = freelist(order, mask, [.watermarkHigh, .cpuset], &steps) {
       return .allocated(block)
@@ -420,6 +427,14 @@ extension SimulatedMachine {
       steps.append(.oomSkipped("no __GFP_FS: out_of_memory() reports progress without killing"))
       return .progressWithoutKill
     }
-    return .invoke
+    let outcome = outOfMemory(current: current, mask: mask, order: order)
+    steps.append(.oomKiller(outcome))
+    if case .panicked(let message) = outcome { return .panicked(message) }
+    if mask.noFail {
+      for flags: AllocFlags in [[.noWatermarks, .cpuset], [.noWatermarks]] {
+        if let block = freelist(order, mask, flags, &steps) { return .allocated(block) }
+      }
+    }
+    return .progressWithoutKill
   }
 }

@@ -7,9 +7,8 @@ public enum VmallocOutcome: Hashable, Sendable {
   case allocated(pages: [PFN], pageArray: [PFN])
   /// It failed: `warn_alloc` prints this message with the caller's GFP mask.
   case failed(WarnAllocHeader.VMallocFailure)
-  /// A page allocation reached the point where the kernel invokes the OOM killer (not modelled
-  /// yet).
-  case invokesOOMKiller
+  /// A page allocation's OOM killer panicked the kernel with this message.
+  case panicked(String)
 }
 
 /// `__vmalloc_node_range()` / `__vmalloc_area_node()`: the size check, the virtual area, the
@@ -45,7 +44,7 @@ extension SimulatedMachine {
     for _ in 0..<max(1, (arrayBytes + pageSize - 1) / pageSize) {
       switch allocate(order: 0, mask: quiet).outcome {
       case .allocated(let block): taken.append(block.pfn)
-      case .invokesOOMKiller: return release(taken, then: .invokesOOMKiller)
+      case .panicked(let message): return release(taken, then: .panicked(message))
       default:
         let failure: WarnAllocHeader.VMallocFailure =
           modern
@@ -58,7 +57,7 @@ extension SimulatedMachine {
     for _ in 0..<pages {
       switch allocate(order: 0, mask: quiet).outcome {
       case .allocated(let block): area.append(block.pfn)
-      case .invokesOOMKiller: return release(taken + area, then: .invokesOOMKiller)
+      case .panicked(let message): return release(taken + area, then: .panicked(message))
       default:
         let failure: WarnAllocHeader.VMallocFailure =
           modern

@@ -9,6 +9,8 @@ public struct TaskFault: Hashable, Sendable {
   public var pageTablePages = 0
   /// The allocation that did not succeed, which ended the faults.
   public var stoppedBy: AllocationAttempt?
+  /// Whether the OOM killer killed the task during its faults (which ends them).
+  public var killed = false
 }
 
 /// Tasks and the memory they hold (mm/memory.c page faults, kernel/exit.c `exit_mmap()`).
@@ -49,18 +51,13 @@ extension SimulatedMachine {
     var touched = tasks[space]?.touchedPages ?? 0
     for _ in 0..<pages {
       if touched % Self.pagesPerPageTable == 0 {
-        let table = allocate(order: 0, mask: tableMask, use: .pageTable, owner: owner)
-        guard table.allocation != nil else {
-          fault.stoppedBy = table
-          break
-        }
+        let table = allocate(
+          order: 0, mask: tableMask, use: .pageTable, owner: owner, current: pid)
+        guard survives(pid, table, &fault) else { break }
         fault.pageTablePages += 1
       }
-      let page = allocate(order: 0, mask: userMask, use: use, owner: owner)
-      guard page.allocation != nil else {
-        fault.stoppedBy = page
-        break
-      }
+      let page = allocate(order: 0, mask: userMask, use: use, owner: owner, current: pid)
+      guard survives(pid, page, &fault) else { break }
       touched += 1
       fault.pages += 1
     }
@@ -70,6 +67,23 @@ extension SimulatedMachine {
       tasks[space] = owner
     }
     return fault
+  }
+
+  /// Whether a fault's allocation leaves the task faulting: it got its page and was not killed
+  /// on the way (a killed task's page is freed with it).
+  private mutating func survives(_ pid: Int, _ attempt: AllocationAttempt, _ fault: inout TaskFault)
+    -> Bool
+  {
+    guard tasks[pid] != nil else {
+      if let block = attempt.allocation { memory.free(block.pfn, order: block.order) }
+      fault.killed = true
+      return false
+    }
+    guard attempt.allocation != nil else {
+      fault.stoppedBy = attempt
+      return false
+    }
+    return true
   }
 
   /// Each task's (by mm) resident pages, swap entries and page-table pages, counted from the

@@ -1,0 +1,144 @@
+import Foundation
+import MMCore
+import MMSim
+import MMTestSupport
+import Testing
+
+/// The simulated OOM killer: who is killed, by which policy, and when the kernel panics instead
+/// (oom.md §2–§6).
+@Suite(.timeLimit(.minutes(2)))
+struct OOMKillerTests {
+  /// A 64 MiB 6.1 machine without swap: `holders` (comm, pages, adj) fault in their memory, then
+  /// a hog grows until the OOM killer has killed it.
+  static func run(
+    holders: [(String, Int, Int)], policy: OOMPolicy = OOMPolicy(), kernel: String = "6.1.0"
+  ) throws -> SimulatedMachine {
+    var machine = try SlowPathTests.machine(kernel: kernel)
+    machine.oomPolicy = policy
+    for (index, (comm, pages, adj)) in holders.enumerated() {
+      let pid = 200 + index
+      machine.addTask(SimulatedTask(pid: pid, comm: comm, oomScoreAdj: adj))
+      #expect(machine.fault(pid: pid, pages: pages).pages == pages)
+    }
+    machine.addTask(SimulatedTask(pid: 475, comm: "hog"))
+    _ = machine.fault(pid: 475, pages: 1 << 20)
+    return machine
+  }
+
+  static func victims(_ machine: borrowing SimulatedMachine) -> [String] {
+    machine.oomEvents.compactMap {
+      if case .killed(let kill) = $0 { return kill.victim.task.comm }
+      return nil
+    }
+  }
+
+  @Test func theHighestBadnessDiesFirstAndAdjMinus1000Never() throws {
+    let machine = try Self.run(holders: [
+      ("holder0", 2000, 0), ("holder1", 1000, 500), ("holder3", 4000, -1000),
+    ])
+    // holder1: 1000 pages + 500 × (totalpages / 1000) beats the hog's ~8000 pages at the first
+    // OOM; at the second the hog is the largest.
+    #expect(Self.victims(machine) == ["holder1", "hog"])
+    guard case .killed(let first)? = machine.oomEvents.first else {
+      Issue.record("no kill")
+      return
+    }
+    #expect(first.reason == .selected)
+    #expect(first.invokedBy == 475)
+    // The task table lists every process, the unkillable one too.
+    #expect(first.tasks.map(\.comm) == ["holder0", "holder1", "holder3", "hog"])
+    #expect(first.runnerUp?.task.comm == "hog")
+    #expect(first.freedPages == 1000 + 2)
+    #expect(first.afterReaping == TaskMemoryUsage())
+    #expect(machine.tasks.values.map(\.comm).sorted() == ["holder0", "holder3"])
+    #expect(machine.memory.invariantViolations() == [])
+  }
+
+  @Test func oomKillAllocatingTaskKillsTheHogAtOnce() throws {
+    var policy = OOMPolicy()
+    policy.killAllocatingTask = true
+    let machine = try Self.run(holders: [("holder1", 1000, 500)], policy: policy)
+    #expect(Self.victims(machine) == ["hog"])
+    guard case .killed(let kill)? = machine.oomEvents.first else { return }
+    #expect(kill.reason == .allocatingTask)
+    #expect(kill.reason.message == "Out of memory (oom_kill_allocating_task)")
+  }
+
+  @Test(arguments: [
+    (1, "Out of memory: system-wide panic_on_oom is enabled"),
+    (2, "Out of memory: compulsory panic_on_oom is enabled"),
+  ])
+  func panicOnOOMPanicsInsteadOfKilling(setting: Int, message: String) throws {
+    var policy = OOMPolicy()
+    policy.panicOnOOM = setting
+    let machine = try Self.run(holders: [("holder1", 1000, 500)], policy: policy)
+    #expect(machine.oomEvents == [.panicked(message)])
+    #expect(machine.tasks.count == 2)
+  }
+
+  @Test(arguments: [
+    ("6.1.0", "System is deadlocked on memory"),
+    ("4.19.0", "Out of memory and no killable processes..."),
+  ])
+  func nothingKillableIsAPanic(kernel: String, message: String) throws {
+    var machine = try SlowPathTests.machine(kernel: kernel)
+    machine.addTask(SimulatedTask(pid: 300, comm: "sshd", oomScoreAdj: -1000))
+    let fault = machine.fault(pid: 300, pages: 1 << 20)
+    #expect(fault.stoppedBy?.outcome == .panicked(message))
+    #expect(machine.oomEvents == [.panicked(message)])
+  }
+}
+
+/// The ground-truth OOM runs (Debian 6.1.192, 512 MiB, no swap) played again: the same holders
+/// with the RSS and `oom_score_adj` their /proc showed, then a hog that grows.
+extension OOMKillerTests {
+  /// A holder of a captured run: comm, resident anonymous pages, oom_score_adj.
+  static func holders(_ run: String) throws -> [(String, Int, Int)] {
+    let proc = Fixtures.groundTruth.appendingPathComponent(run)
+      .appendingPathComponent("01-holders-ready/proc")
+    let pids = try FileManager.default.contentsOfDirectory(atPath: proc.path)
+      .compactMap(Int.init).sorted()
+    return try pids.map { pid in
+      let folder = proc.appendingPathComponent(String(pid))
+      let status = try Fixtures.text(of: folder.appendingPathComponent("status"))
+      func field(_ name: String) -> String {
+        status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+          .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) } ?? ""
+      }
+      let anonKB = Int(field("RssAnon").split(separator: " ").first ?? "") ?? 0
+      let adj = try Fixtures.text(of: folder.appendingPathComponent("oom_score_adj"))
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+      return (field("Name"), anonKB / 4, Int(adj) ?? 0)
+    }
+  }
+
+  static func replay(_ run: String, policy: OOMPolicy) throws -> [String] {
+    var machine = SimulatedMachine(
+      layout: .fromRAM(512 << 20, architecture: .x86_64),
+      rules: AllocatorRules(kernel: try KernelVersion(parsing: "6.1.0")))
+    machine.oomPolicy = policy
+    for (index, (comm, pages, adj)) in try holders(run).enumerated() {
+      machine.addTask(SimulatedTask(pid: 249 + index, comm: comm, oomScoreAdj: adj))
+      #expect(machine.fault(pid: 249 + index, pages: pages).pages == pages)
+    }
+    machine.addTask(SimulatedTask(pid: 475, comm: "hog"))
+    _ = machine.fault(pid: 475, pages: 1 << 20)
+    return victims(machine)
+  }
+
+  /// The kernel killed holder1 (adj 500), then the hog (oom-victim/default/oom-summary.txt).
+  @Test func theOOMVictimRunKillsTheKernelsVictims() throws {
+    let holders = try Self.holders("oom-victim/default")
+    #expect(holders.map(\.0) == ["holder0", "holder1", "holder2", "holder3"])
+    #expect(try Self.replay("oom-victim/default", policy: OOMPolicy()) == ["holder1", "hog"])
+  }
+
+  /// With `oom_kill_allocating_task` the kernel killed the hog at once
+  /// (oom-kill-allocating-task/hog-killable/oom-summary.txt).
+  @Test func theAllocatingTaskRunKillsTheHog() throws {
+    var policy = OOMPolicy()
+    policy.killAllocatingTask = true
+    #expect(
+      try Self.replay("oom-kill-allocating-task/hog-killable", policy: policy) == ["hog"])
+  }
+}
