@@ -68,7 +68,7 @@ struct CommitInspectionTests {
     #expect(always.largestGrantedKB == nil)
     #expect(
       always.text == """
-        commit: overcommit_memory 1, CommitLimit 473440 kB (model 473440 kB), Committed_AS 8024 kB
+        commit: overcommit_memory 1 (OVERCOMMIT_ALWAYS), CommitLimit 473440 kB (model 473440 kB), Committed_AS 8024 kB
         overcommit_memory 1: every request is granted; CommitLimit is not enforced
         model agrees with your kernel's CommitLimit
 

@@ -141,7 +141,7 @@ extension CommitInspection {
     case .never:
       return
         "overcommit_memory 2: Committed_AS must stay below CommitLimit less the reserves; "
-        + sizes
+        + "headroom: " + sizes
     }
   }
 }
