@@ -9,7 +9,8 @@ internal import MMText
 struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
-    abstract: "Show a machine's zone watermarks and reserves beside the model's recomputation.",
+    abstract:
+      "Show a machine's zone watermarks, reserves and commit accounting beside the model's.",
     discussion: """
       Reads zoneinfo (and sys/vm, version, pagetypeinfo when present) from /proc or from a
       directory laid out like it, recomputes min_free_kbytes, min/low/high and protection with
@@ -17,6 +18,10 @@ struct InspectCommand: ParsableCommand {
       recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the
       live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
       task's OOM badness and oom_score and names the task a global OOM would kill now.
+      live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
+      task's OOM badness and oom_score and names the task a global OOM would kill now. From
+      meminfo and the overcommit sysctls it recomputes CommitLimit and says what the
+      overcommit mode would grant now.
       """)
 
   @Option(help: "A directory laid out like /proc.")
@@ -34,27 +39,37 @@ struct InspectCommand: ParsableCommand {
   func run() throws {
     do {
       let directory = ProcDirectory(path: proc)
-      let zoneInfo = try directory.zoneInfo()
+      let memInfo = try directory.memInfo()
+      // Without zoneinfo, a meminfo still gives the commit section.
+      let zoneInfo =
+        memInfo != nil && !directory.contains("zoneinfo") ? nil : try directory.zoneInfo()
       let version = try resolveKernel(directory)
-      let bootLog = try dmesg.map(readLog) ?? (directory.isLive ? liveKernelLog() : nil)
       let sysVM = try directory.sysVM()
-      let report = WatermarkInspection(
-        zoneInfo: zoneInfo, sysVM: sysVM, kernel: version,
-        bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
-        transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
-        buddyInfo: try directory.buddyInfo(),
-        pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
+      let watermarks = try zoneInfo.map { zoneInfo in
+        let bootLog = try dmesg.map(readLog) ?? (directory.isLive ? liveKernelLog() : nil)
+        return WatermarkInspection(
+          zoneInfo: zoneInfo, sysVM: sysVM, kernel: version,
+          bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
+          transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
+          buddyInfo: try directory.buddyInfo(),
+          pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
+      }
+      let commit = try memInfo.map { memInfo throws(OvercommitError) in
+        try CommitInspection(memInfo: memInfo, sysVM: sysVM, kernel: version, zoneInfo: zoneInfo)
+      }
       let tasks = try directory.taskInspection(kernel: version, sysVM: sysVM)
+      let report = InspectionReport(watermarks: watermarks, tasks: tasks, commit: commit)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let object = InspectJSON(watermarks: report, tasks: tasks)
-        print(String(decoding: try encoder.encode(object), as: UTF8.self))
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
       } else {
-        print(report.text + (tasks.map { "\n" + $0.text } ?? ""), terminator: "")
+        print(report.text, terminator: "")
       }
     } catch let error as InputError {
       throw failure(error.message, status: 1)
+    } catch let error as OvercommitError {
+      throw failure(error.description, status: 1)
     } catch let error as KernelVersionError {
       throw failure(error.description, status: 2)
     }

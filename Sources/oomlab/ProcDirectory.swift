@@ -37,6 +37,19 @@ struct ProcDirectory {
     }
   }
 
+  /// Whether the directory holds `relative` (`zoneinfo`, `meminfo`, …).
+  func contains(_ relative: String) -> Bool {
+    FileManager.default.fileExists(atPath: file(relative))
+  }
+
+  /// `/proc/meminfo`, if present.
+  func memInfo() throws -> MemInfo? {
+    guard let text = try text("meminfo") else { return nil }
+    return try parse { () throws(TextParseError) in
+      try MemInfo(parsing: text, file: file("meminfo"))
+    }
+  }
+
   /// `/proc/pagetypeinfo`, if present and readable.
   func pageTypeInfo() throws -> PageTypeInfo? {
     guard let text = try? text("pagetypeinfo") else { return nil }

@@ -68,3 +68,40 @@ struct InspectCommandTests {
     #expect(broken.stderr.split(separator: "\n").count == 1)
   }
 }
+
+// MARK: - Commit accounting
+
+extension InspectCommandTests {
+  /// A capture with meminfo and sys/vm but no zoneinfo gives the commit section alone.
+  @Test func commitSectionWithoutZoneinfo() throws {
+    let step = Self.groundTruth.appendingPathComponent("overcommit/m1G/01-mode2-ratio50/proc")
+    let result = try GFPCommandTests().run("inspect", "--proc", step.path, "--json")
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try json(result)
+    #expect(object["zones"] == nil)
+    let commit = try #require(object["commit"] as? [String: Any])
+    #expect(commit["limitKB"] as? [String: Int] == ["kernel": 473_440, "model": 473_440])
+    #expect(commit["committedKB"] as? Int == 8024)
+    #expect(commit["mode"] as? Int == 2)
+    let text = try GFPCommandTests().run("inspect", "--proc", step.path)
+    #expect(
+      text.stdout.hasPrefix("commit: overcommit_memory 2 (OVERCOMMIT_NEVER), CommitLimit 473440 kB")
+    )
+    #expect(text.stdout.contains("465412 kB with CAP_SYS_ADMIN, 457220 kB without"))
+  }
+
+  /// With zoneinfo too, the commit section follows the watermarks.
+  @Test func commitSectionFollowsTheWatermarks() throws {
+    let step = Self.groundTruth.appendingPathComponent(
+      "watermarks/m6G-thp-default/00-as-booted/proc")
+    let result = try GFPCommandTests().run("inspect", "--proc", step.path, "--json")
+    let object = try json(result)
+    #expect(object["zones"] != nil)
+    let commit = try #require(object["commit"] as? [String: Any])
+    #expect(commit["limitKB"] as? [String: Int] == ["kernel": 3_015_384, "model": 3_015_384])
+    let text = try GFPCommandTests().run("inspect", "--proc", step.path)
+    #expect(
+      text.stdout.contains(
+        "\n\ncommit: overcommit_memory 0 (OVERCOMMIT_GUESS), CommitLimit 3015384 kB"))
+  }
+}
