@@ -15,17 +15,27 @@ public struct OOMPolicy: Hashable, Sendable {
 
 /// Why the OOM killer chose its victim.
 public enum OOMKillReason: Hashable, Sendable {
-  /// `select_bad_process()`: the highest badness (`Out of memory`).
+  /// `select_bad_process()` over every process: the highest badness (`Out of memory`).
   case selected
   /// `vm.oom_kill_allocating_task` (`Out of memory (oom_kill_allocating_task)`).
   case allocatingTask
+  /// A memory cgroup's OOM: the highest badness among the group's processes (`Memory cgroup out
+  /// of memory`); the group that hit its limit and the victim's own.
+  case memcg(oomMemcg: String, taskMemcg: String)
 
   /// The message the kill line starts with.
   public var message: String {
     switch self {
     case .selected: "Out of memory"
     case .allocatingTask: "Out of memory (oom_kill_allocating_task)"
+    case .memcg: "Memory cgroup out of memory"
     }
+  }
+
+  /// The `oom-kill:constraint=` value.
+  public var constraint: String {
+    if case .memcg = self { return "CONSTRAINT_MEMCG" }
+    return "CONSTRAINT_NONE"
   }
 }
 
@@ -36,9 +46,7 @@ public struct OOMKill: Hashable, Sendable {
   /// The request's GFP mask and order.
   public var mask: GFPMask
   public var order: Int
-  /// `CONSTRAINT_NONE` (cpusets, mempolicies and memcgs are not modelled yet).
-  public var constraint = "CONSTRAINT_NONE"
-  /// The constraint's pages: RAM + swap.
+  /// The constraint's pages: RAM + swap, or a memory cgroup's limit (+ its swap).
   public var totalPages: Int
   /// The processes as the task table lists them, in pid order.
   public var tasks: [OOMTask]
@@ -53,6 +61,8 @@ public struct OOMKill: Hashable, Sendable {
   public var afterReaping: TaskMemoryUsage
   /// Pages freed by the victim's exit.
   public var freedPages: Int
+  /// The processes killed with it because their memory cgroup has `memory.oom.group` set.
+  public var groupKilled: [Int] = []
 }
 
 /// What one `out_of_memory()` call did.

@@ -3,8 +3,8 @@ public import MMCore
 /// The OOM killer (mm/oom_kill.c `out_of_memory()`, `oom_kill_process()`, the OOM reaper) for a
 /// global OOM on the simulated machine (oom.md §2–§6, §9).
 ///
-/// The order is the kernel's: the constraint (always `CONSTRAINT_NONE` here: cpusets,
-/// mempolicies and memcgs are not modelled yet), `panic_on_oom`, `oom_kill_allocating_task`,
+/// The order is the kernel's: the constraint (`CONSTRAINT_NONE` here: cpusets and mempolicies
+/// are not modelled; memory cgroups have their own OOM, ``chargeMemcg(owner:pages:mask:order:current:)``), `panic_on_oom`, `oom_kill_allocating_task`,
 /// then `select_bad_process()` (``OOMSelection``). The victim is killed with its threads (other
 /// processes sharing an mm are not modelled); exit and the reaper are **approximated** as
 /// immediate: the victim's anonymous
@@ -28,7 +28,7 @@ extension SimulatedMachine {
     {
       return record(
         .killed(
-          kill(
+          killVictim(
             OOMSelection.Choice(task: candidate, points: points), runnerUp: nil,
             reason: .allocatingTask, candidates: candidates, current: current, mask: mask,
             order: order, totalPages: totalPages)))
@@ -37,7 +37,7 @@ extension SimulatedMachine {
     case .victim(let victim, let runnerUp):
       return record(
         .killed(
-          kill(
+          killVictim(
             victim, runnerUp: runnerUp, reason: .selected, candidates: candidates,
             current: current, mask: mask, order: order, totalPages: totalPages)))
     case .waitingForVictim(let task):
@@ -68,7 +68,7 @@ extension SimulatedMachine {
 
   /// `oom_kill_process()` and the reaper: kills the victim with its threads and releases their
   /// memory.
-  private mutating func kill(
+  mutating func killVictim(
     _ victim: OOMSelection.Choice, runnerUp: OOMSelection.Choice?, reason: OOMKillReason,
     candidates: [OOMTask], current: Int?, mask: GFPMask, order: Int, totalPages: Int
   ) -> OOMKill {

@@ -28,7 +28,7 @@ extension SimulatedMachine {
           && ((caches.contains(.pageCache) && frame.use == .file)
             || (caches.contains(.slab) && frame.use == .slabReclaimable))
         {
-          memory.free(PFN(pfn), order: Int(frame.order))
+          freeBlock(PFN(pfn), order: Int(frame.order))
           freed += size
         }
         pfn += size

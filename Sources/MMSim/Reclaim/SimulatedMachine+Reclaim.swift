@@ -130,7 +130,7 @@ extension SimulatedMachine {
       result.scanned += pages
       switch frame.use {
       case .file:
-        memory.free(pfn, order: Int(frame.order))
+        freeBlock(pfn, order: Int(frame.order))
         result.reclaimed += pages
       case .fileDirty where control.mayWriteback:
         memory.setUse(pfn, .fileWriteback, owner: frame.ownerID)
@@ -163,7 +163,7 @@ extension SimulatedMachine {
       if frame.use == .anon && frame.ownerID != 0 {
         swap.entries[frame.ownerID, default: 0] += pages
       }
-      memory.free(pfn, order: order)
+      freeBlock(pfn, order: order)
       result.reclaimed += pages
       result.swappedOut += pages
     }

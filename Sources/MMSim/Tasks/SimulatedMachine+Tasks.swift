@@ -75,7 +75,7 @@ extension SimulatedMachine {
     -> Bool
   {
     guard tasks[pid] != nil else {
-      if let block = attempt.allocation { memory.free(block.pfn, order: block.order) }
+      if let block = attempt.allocation { freeBlock(block.pfn, order: block.order) }
       fault.killed = true
       return false
     }
@@ -130,9 +130,10 @@ extension SimulatedMachine {
     for (pfn, frame) in blocks {
       switch frame.use {
       case .anon, .pageTable:
-        memory.free(pfn, order: Int(frame.order))
+        freeBlock(pfn, order: Int(frame.order))
         freed += 1 << Int(frame.order)
       default:
+        unchargeMemcg(owner: frame.ownerID, pages: 1 << Int(frame.order))
         memory.setUse(pfn, frame.use, owner: 0)
       }
     }

@@ -27,6 +27,8 @@ public struct SimulatedTask: Hashable, Sendable {
   public internal(set) var touchedPages: Int
   /// What the task is doing as far as the OOM killer cares.
   public var state: State
+  /// The memory cgroup its new pages are charged to (`/` for the root).
+  public var memcg = "/"
 
   /// A task's life as the OOM killer sees it.
   public enum State: Hashable, Sendable {

@@ -1,0 +1,211 @@
+internal import MMCore
+
+/// Memory cgroups, cgroup v2 semantics (mm/memcontrol.c): a task's pages are charged to its
+/// group and every ancestor; a charge over a `memory.max` reclaims from that group, retries, and
+/// then invokes the group's OOM killer (`try_charge_memcg()`, 6.x order).
+///
+/// **Approximations**: no per-cpu charge stock (so `failcnt` counts one failure per page
+/// attempt, not per 64-page batch), page cache is uncharged when its task exits (the kernel
+/// keeps it charged), swapped-out pages are not charged to `memory.swap.current`.
+extension SimulatedMachine {
+  /// Adds a memory cgroup below an existing parent, or replaces the limits of an existing one
+  /// (keeping what is charged to it).
+  ///
+  /// - Precondition: the parent exists.
+  public mutating func addMemoryCgroup(_ group: MemoryCgroup) {
+    if let parent = group.parentPath {
+      precondition(memcgs[parent] != nil, "memory cgroup \(parent) does not exist")
+    }
+    var group = group
+    if let existing = memcgs[group.path] {
+      group.usage = existing.usage
+      group.failcnt = existing.failcnt
+      group.events = existing.events
+    }
+    memcgs[group.path] = group
+  }
+
+  /// The memory cgroup a block's owner is charged to, if the owner is a known task.
+  func memcgPath(ofOwner owner: UInt32) -> String? {
+    owner == 0 ? nil : tasks[Int(owner)].map(\.memcg)
+  }
+
+  /// The group and its ancestors, the group first.
+  func memcgChain(_ path: String) -> [String] {
+    var chain: [String] = []
+    var current: String? = path
+    while let next = current, let group = memcgs[next] {
+      chain.append(next)
+      current = group.parentPath
+    }
+    return chain
+  }
+
+  /// `try_charge_memcg()` for `pages` pages of `owner`: over a limit, memcg reclaim, 16
+  /// fruitless retries, then the memcg OOM killer; returns why the charge failed, or `nil`.
+  mutating func chargeMemcg(owner: UInt32, pages: Int, mask: GFPMask, order: Int, current: Int?)
+    -> String?
+  {
+    guard let path = memcgPath(ofOwner: owner) else { return nil }
+    let chain = memcgChain(path)
+    var retries = Self.maxReclaimRetries
+    var drained = false
+    while let limited = chain.first(where: { memcgs[$0].map { $0.margin < pages } ?? false }) {
+      memcgs[limited]?.failcnt += 1
+      memcgEvent(limited) { $0.max += 1 }
+      let failure = "memory cgroup \(limited) is at memory.max"
+      guard mask.mayDirectReclaim else { return failure }
+      let reclaimed = reclaimMemcg(
+        limited, target: max(pages, ReclaimControl.swapClusterMax), mask: mask)
+      if (memcgs[limited]?.margin ?? 0) >= pages { continue }
+      if !drained {
+        drained = true
+        continue
+      }
+      if mask.noRetry { return failure }
+      if reclaimed > 0 && order <= GFPMask.costlyOrder { continue }
+      if retries > 0 {
+        retries -= 1
+        continue
+      }
+      if mask.retryMayFail { return failure }
+      guard order <= GFPMask.costlyOrder else { return failure }
+      switch memcgOutOfMemory(limited, mask: mask, order: order, current: current) {
+      case .killed, .waitingForVictim:
+        // A dying task is not given memory past the limit.
+        if let current, tasks[current] == nil { return failure }
+        retries = Self.maxReclaimRetries
+      case .panicked(let message): return message
+      case nil: return failure + " and nothing in it can be killed"
+      }
+    }
+    for group in chain { memcgs[group]?.usage += pages }
+    return nil
+  }
+
+  /// Gives back what a block of `owner` had charged.
+  mutating func unchargeMemcg(owner: UInt32, pages: Int) {
+    guard let path = memcgPath(ofOwner: owner) else { return }
+    for path in memcgChain(path) {
+      guard var group = memcgs[path] else { continue }
+      group.usage -= min(pages, group.usage)
+      memcgs[path] = group
+    }
+  }
+
+  /// Frees a block, uncharging its owner's memory cgroup first.
+  mutating func freeBlock(_ pfn: PFN, order: Int) {
+    let owner = memory.frames[memory.frameIndex(pfn)].ownerID
+    if owner != 0 { unchargeMemcg(owner: owner, pages: 1 << order) }
+    memory.free(pfn, order: order)
+  }
+
+  /// Counts an event on a group and its ancestors below the root (v2 hierarchical events).
+  private mutating func memcgEvent(_ path: String, _ bump: (inout MemoryCgroup.Events) -> Void) {
+    for group in memcgChain(path) where group != "/" {
+      if var events = memcgs[group]?.events {
+        bump(&events)
+        memcgs[group]?.events = events
+      }
+    }
+  }
+
+  /// `try_to_free_mem_cgroup_pages()`: frees up to `target` pages of the group's subtree.
+  ///
+  /// Oldest first: clean page cache, then (with swap room and a request that may do IO)
+  /// anonymous pages swapped out. Returns the pages freed.
+  private mutating func reclaimMemcg(_ path: String, target: Int, mask: GFPMask) -> Int {
+    guard let group = memcgs[path] else { return 0 }
+    var freed = 0
+    let nodes = Set(memory.layout.zones.map(\.node)).sorted()
+    for node in nodes {
+      for list in [LRUList.inactiveFile, .activeFile, .inactiveAnon, .activeAnon]
+      where freed < target {
+        if list.isAnon && (!mask.mayIO || swap.freePages == 0) { continue }
+        var cursor = memory.lruTail(node: node, list: list)
+        while let pfn = cursor, freed < target {
+          let frame = memory.frames[memory.frameIndex(pfn)]
+          cursor = memory.lruPrevious(pfn)
+          guard let owner = memcgPath(ofOwner: frame.ownerID), group.contains(owner) else {
+            continue
+          }
+          let pages = 1 << Int(frame.order)
+          switch frame.use {
+          case .file:
+            freeBlock(pfn, order: Int(frame.order))
+            freed += pages
+          case .anon where swap.freePages >= pages:
+            swap.usedPages += pages
+            swap.entries[frame.ownerID, default: 0] += pages
+            freeBlock(pfn, order: Int(frame.order))
+            freed += pages
+          default:
+            break
+          }
+        }
+      }
+    }
+    return freed
+  }
+
+  /// `mem_cgroup_out_of_memory()`: the OOM killer over the group's tasks, with the group's limit
+  /// as totalpages; `nil` when nothing in it can be killed (a memcg OOM never panics for that).
+  private mutating func memcgOutOfMemory(
+    _ path: String, mask: GFPMask, order: Int, current: Int?
+  ) -> OOMOutcome? {
+    guard let group = memcgs[path] else { return nil }
+    memcgEvent(path) { $0.oom += 1 }
+    if oomPolicy.panicOnOOM == 2 {
+      let outcome = OOMOutcome.panicked("Out of memory: compulsory panic_on_oom is enabled")
+      oomEvents.append(outcome)
+      return outcome
+    }
+    let swapPages = swap.totalPages > 0 ? min(group.swapMax ?? Int.max, swap.totalPages) : 0
+    let totalPages = max((group.max ?? Int.max / 2) + swapPages, 1)
+    let members = Set(tasks.values.filter { group.contains($0.memcg) }.map(\.pid))
+    let candidates = oomCandidates().filter { members.contains($0.pid) }
+    let kernel = memory.rules.kernel
+    switch OOMSelection(selectingFrom: candidates, totalPages: totalPages, version: kernel) {
+    case .victim(let victim, let runnerUp):
+      let victimGroup = tasks[victim.task.pid]?.memcg ?? path
+      memcgEvent(victimGroup) { $0.oomKill += 1 }
+      let oomGroup = memcgChain(victimGroup).last {
+        group.contains($0) && memcgs[$0]?.oomGroup == true
+      }
+      var kill = killVictim(
+        victim, runnerUp: runnerUp, reason: .memcg(oomMemcg: path, taskMemcg: victimGroup),
+        candidates: candidates, current: current, mask: mask, order: order,
+        totalPages: totalPages)
+      if let oomGroup {
+        memcgEvent(oomGroup) { $0.oomGroupKill += 1 }
+        kill.groupKilled = killGroup(oomGroup)
+      }
+      let outcome = OOMOutcome.killed(kill)
+      oomEvents.append(outcome)
+      return outcome
+    case .waitingForVictim(let task):
+      return .waitingForVictim(pid: task.pid)
+    case .nothingKillable:
+      return nil
+    }
+  }
+
+  /// `memory.oom.group`: every process of the group but the unkillable is killed.
+  private mutating func killGroup(_ path: String) -> [Int] {
+    guard let group = memcgs[path] else { return [] }
+    let members = tasksByPID.filter {
+      group.contains($0.memcg) && $0.pid == $0.mm && $0.pid != 1
+        && $0.oomScoreAdj != OOMBadness.scoreAdjMin
+    }
+    for member in members { releaseMemory(ofTask: member.pid) }
+    return members.map(\.pid)
+  }
+}
+
+extension PhysicalMemory {
+  /// The block before `pfn` on its LRU list (toward the head), if any.
+  func lruPrevious(_ pfn: PFN) -> PFN? {
+    let previous = frames[frameIndex(pfn)].prev
+    return previous == noFrame ? nil : previous
+  }
+}
