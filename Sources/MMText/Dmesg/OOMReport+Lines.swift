@@ -61,18 +61,15 @@ extension OOMTaskRow {
   /// The row as printed: `[%5d]` or `[%7d]`, then each column right-aligned after its gap,
   /// then the name.
   public func render() -> String {
-    var text = "[" + padded(pid, layout.pidWidth) + "]"
+    var text = "["
+    text.append(pid, rightAlignedIn: layout.pidWidth)
+    text += "]"
     for (column, value) in zip(layout.columns, values) {
-      text += column.gap + padded(value, column.width)
+      text += column.gap
+      text.append(value, rightAlignedIn: column.width)
     }
     return text + " " + name
   }
-}
-
-/// `value` right-aligned in `width` characters (`%*d`).
-private func padded(_ value: Int, _ width: Int) -> String {
-  let digits = String(value)
-  return String(repeating: " ", count: max(0, width - digits.count)) + digits
 }
 
 extension OOMKillSummary {
