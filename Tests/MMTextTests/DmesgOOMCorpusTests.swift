@@ -155,6 +155,22 @@ struct DmesgOOMCorpusTests {
     }
   }
 
+  /// The recordings' whole boot logs hold the same reports as the files cut from them.
+  @Test(
+    arguments: Set(groundTruth.map { $0.deletingLastPathComponent().deletingLastPathComponent() })
+      .sorted { $0.path < $1.path })
+  func wholeLogsHoldTheCutReports(folder: URL) throws {
+    let log = folder.appendingPathComponent("dmesg.txt")
+    guard FileManager.default.fileExists(atPath: log.path) else { return }
+    let cut = Self.groundTruth.filter { $0.path.hasPrefix(folder.path + "/") }
+    let whole = try Self.find(log)
+    #expect(whole.count == cut.count, "\(Fixtures.relativePath(log))")
+    #expect(whole.allSatisfy { $0.problems.isEmpty && $0.report.isComplete })
+    #expect(
+      whole.map(\.report.withoutSourceLines)
+        == (try cut.flatMap { try Self.find($0) }.map(\.report.withoutSourceLines)))
+  }
+
   // MARK: - Render and parse
 
   /// Re-reading a report's rendering gives the same report, damaged sources included.
