@@ -171,6 +171,49 @@ struct DmesgOOMCorpusTests {
         == (try cut.flatMap { try Self.find($0) }.map(\.report.withoutSourceLines)))
   }
 
+  // MARK: - Shapes per kernel version
+
+  /// The header fields and task table columns the version rules give for a report's own
+  /// release (its `CPU:` line) are the ones the report printed.
+  @Test(arguments: corpus + groundTruth)
+  func versionRulesGiveThePrintedShapes(file: URL) throws {
+    let name = Fixtures.relativePath(file)
+    for report in try Self.find(file).map(\.report) {
+      guard let kernel = report.kernel else { continue }
+      if let layout = report.taskTableLayout {
+        #expect(OOMTaskTableLayout(kernel: kernel) == layout, "\(name) \(kernel)")
+      }
+      guard let header = report.header, let comm = header.comm, let mask = header.gfpMask,
+        let order = header.order, let adj = header.oomScoreAdj
+      else { continue }
+      var adjOnly = 0
+      for case .oomAdj(let value) in header.fields { adjOnly = value }
+      var expected = OOMHeader(
+        kernel: kernel, comm: comm, gfpMask: mask, order: order, oomScoreAdj: adj,
+        oomAdj: adjOnly, nodemask: header.nodemask ?? "(null)")
+      // The names are the printing kernel's own (its config, vendor patches).
+      expected.fields = expected.fields.map {
+        if case .gfpMask(let mask, let names) = $0, names != nil {
+          return .gfpMask(mask, names: header.gfpNames)
+        }
+        return $0
+      }
+      if let issue = Self.vendorHeaders[name] {
+        withKnownIssue(Comment(rawValue: issue)) { #expect(expected == header, "\(name)") }
+      } else {
+        #expect(expected == header, "\(name) \(kernel)")
+      }
+    }
+  }
+
+  /// Headers whose kernels are not the upstream release they name.
+  static let vendorHeaders: [String: String] = [
+    "corpus/posted/007-oom-4.4.0-rc7-next-x86_64.log":
+      "linux-next with a debug patch: order and oom_score_adj print before gfp_mask, which has 4.5's names",
+    "corpus/posted/046-oom-2.6.32-279.19.1.el6-x86_64-numa.log":
+      "RHEL 6 backports 2.6.36's oom_adj/oom_score_adj header into its 2.6.32",
+  ]
+
   // MARK: - Render and parse
 
   /// Re-reading a report's rendering gives the same report, damaged sources included.

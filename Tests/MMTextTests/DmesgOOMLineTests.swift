@@ -200,6 +200,32 @@ struct DmesgOOMLineTests {
     #expect(report.panic?.isPanicOnOOM == false)
   }
 
+  // MARK: - Per kernel version
+
+  @Test func headerAndTableFollowTheRelease() throws {
+    func header(_ release: String) throws -> String {
+      OOMHeader(
+        kernel: try KernelVersion(parsing: release), comm: "a", gfpMask: 0xcc0, order: 1,
+        oomScoreAdj: -5
+      ).render()
+    }
+    #expect(try header("2.6.31") == "a invoked oom-killer: gfp_mask=0xcc0, order=1, oomkilladj=-5")
+    #expect(
+      try header("3.2.21")
+        == "a invoked oom-killer: gfp_mask=0xcc0, order=1, oom_adj=0, oom_score_adj=-5")
+    #expect(
+      try header("4.4.0") == "a invoked oom-killer: gfp_mask=0xcc0, order=1, oom_score_adj=-5")
+    #expect(try header("4.14.0").hasSuffix("), nodemask=(null),  order=1, oom_score_adj=-5"))
+    #expect(try header("4.20.0").hasSuffix("), nodemask=(null), order=1, oom_score_adj=-5"))
+    #expect(
+      try header("6.1.0")
+        == "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=1, oom_score_adj=-5")
+    let layouts = try ["3.2.21", "3.10.0", "4.7.0", "4.18.0", "6.1.0", "6.8.0"].map {
+      OOMTaskTableLayout(kernel: try KernelVersion(parsing: $0))
+    }
+    #expect(layouts == [.cpuOOMAdj, .nrPtes, .nrPtesPmds, .pgtablesBytes, .widePid, .rssSplit])
+  }
+
   // MARK: - Damage
 
   @Test func strictParsingRejectsWhatIsNotOneReport() {

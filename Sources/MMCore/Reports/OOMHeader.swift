@@ -95,3 +95,40 @@ public struct OOMCpusetLine: Hashable, Sendable {
     self.memsAllowed = memsAllowed
   }
 }
+
+extension OOMHeader {
+  /// Creates the header `kernel` prints for an OOM: the fields it prints, in its order.
+  ///
+  /// Ranges (oom.md §7.1, checked against the corpus): `oomkilladj=` before 2.6.36;
+  /// `oom_adj=` before `oom_score_adj=` until 3.6 (3.2 prints both, 3.10 only the latter); the
+  /// `%pGg` names from 4.5; `nodemask=` from 4.8 to 4.20 (two spaces before `order=` from 4.10
+  /// to 4.17; 4.18 and 4.20 print one).
+  ///
+  /// - Parameters:
+  ///   - kernel: the release that prints the header.
+  ///   - comm: the allocating task's name.
+  ///   - gfpMask: the request's mask in `kernel`'s numbering.
+  ///   - order: the request's order.
+  ///   - oomScoreAdj: the allocating task's `oom_score_adj` (its `oomkilladj` before 2.6.36).
+  ///   - oomAdj: the task's legacy `oom_adj`, printed by 2.6.36–3.6.
+  ///   - nodemask: `(null)` or the request's node list, printed by 4.8–4.20.
+  public init(
+    kernel: KernelVersion, comm: String, gfpMask: UInt64, order: Int, oomScoreAdj: Int,
+    oomAdj: Int = 0, nodemask: String = "(null)"
+  ) {
+    let v = (kernel.major, kernel.minor, kernel.patch)
+    let names = v >= (4, 5, 0) ? GFPDialect(kernel: kernel).names(of: gfpMask) : nil
+    var fields: [Field] = [.gfpMask(gfpMask, names: names)]
+    if v >= (4, 8, 0), v < (5, 0, 0) {
+      fields.append(.nodemask(nodemask, wide: v >= (4, 10, 0) && v < (4, 18, 0)))
+    }
+    fields.append(.order(order))
+    if v < (2, 6, 36) {
+      fields.append(.oomkilladj(oomScoreAdj))
+    } else {
+      if v < (3, 7, 0) { fields.append(.oomAdj(oomAdj)) }
+      fields.append(.oomScoreAdj(oomScoreAdj))
+    }
+    self.init(comm: comm, fields: fields)
+  }
+}

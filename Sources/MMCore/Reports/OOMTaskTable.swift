@@ -116,3 +116,22 @@ public struct OOMTaskRow: Hashable, Sendable {
   /// The task's `oom_score_adj`.
   public var oomScoreAdj: Int? { self["oom_score_adj"] }
 }
+
+extension OOMTaskTableLayout {
+  /// The column set `kernel` prints.
+  ///
+  /// Ranges (oom.md §7.3, checked against the corpus: 2.6.32 and 3.2 print `cpu oom_adj`, 3.10
+  /// `nr_ptes`, 4.7 `nr_pmds`, 4.18 `pgtables_bytes` with `[%5d]`, 5.0–6.1 the wide pid): the
+  /// `cpu oom_adj` columns until 3.4 (replaced in 3.5), `nr_pmds` from 4.0, `pgtables_bytes`
+  /// from 4.15, the `Tasks state` line and `[%7d]` from 4.19, the split rss from 6.8.
+  public init(kernel: KernelVersion) {
+    switch (kernel.major, kernel.minor, kernel.patch) {
+    case let v where v < (3, 5, 0): self = .cpuOOMAdj
+    case let v where v < (4, 0, 0): self = .nrPtes
+    case let v where v < (4, 15, 0): self = .nrPtesPmds
+    case let v where v < (4, 19, 0): self = .pgtablesBytes
+    case let v where v < (6, 8, 0): self = .widePid
+    default: self = .rssSplit
+    }
+  }
+}
