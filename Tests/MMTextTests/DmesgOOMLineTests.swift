@@ -88,8 +88,14 @@ struct DmesgOOMLineTests {
 
     """
 
+  static let exiting = """
+    hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0
+    Memory cgroup out of memory: OOM victim 339 (t3a) is already exiting. Skip killing the task
+
+    """
+
   @Test(
-    arguments: [v2_6_16, rhel6, v4_14, memcgV1, memcgV2, v6_8, deadlocked])
+    arguments: [v2_6_16, rhel6, v4_14, memcgV1, memcgV2, v6_8, deadlocked, exiting])
   func rendersAsParsed(text: String) throws {
     let report = try OOMReport(parsing: text)
     #expect(report.render() == text)
@@ -188,6 +194,14 @@ struct DmesgOOMLineTests {
     #expect(killed.message == "Out of memory" && killed.uid == 1000)
     #expect(killed.pgtablesKilobytes == 31820 && killed.oomScoreAdj == 200)
     #expect(killed.anonRSSKilobytes == 13_553_456 && killed.shmemRSSKilobytes == 2432)
+  }
+
+  @Test func readsAVictimAlreadyExiting() throws {
+    let report = try OOMReport(parsing: Self.exiting)
+    #expect(
+      report.lines.last
+        == .victimExiting(message: "Memory cgroup out of memory", pid: 339, comm: "t3a"))
+    #expect(report.victimWasExiting && report.killed == nil && report.victim == nil)
   }
 
   @Test func readsTheDeadlockPanic() throws {

@@ -35,6 +35,9 @@ public struct OOMReport: Hashable, Sendable {
     case selection(OOMSelection)
     /// `[… ]Killed process N (comm) …`.
     case killed(OOMKilledProcess)
+    /// `%s: OOM victim %d (%s) is already exiting. Skip killing the task` (the chosen task
+    /// has no mm left, so nothing is killed).
+    case victimExiting(message: String, pid: Int, comm: String)
     /// `Tasks in %s are going to be killed due to memory.oom.group set` (4.19+), between the
     /// kill of the victim and the kills of the rest of its memcg.
     case oomGroup(path: String)
@@ -188,12 +191,18 @@ extension OOMReport {
   /// Whether nothing could be killed (`Out of memory and no killable processes...`).
   public var foundNoKillableProcess: Bool { lines.contains(.noKillableProcesses) }
 
+  /// Whether the chosen victim was already exiting, so that nothing was killed.
+  public var victimWasExiting: Bool {
+    lines.contains { if case .victimExiting = $0 { true } else { false } }
+  }
+
   /// Whether the report runs from its header to its end.
   ///
-  /// The end is a kill, no killable process, or an OOM panic. A paste that lost the header or
-  /// stops before the kill is incomplete.
+  /// The end is a kill, a victim already exiting, no killable process, or an OOM panic. A
+  /// paste that lost the header or stops before the kill is incomplete.
   public var isComplete: Bool {
-    header != nil && (killed != nil || panic != nil || foundNoKillableProcess)
+    header != nil
+      && (killed != nil || panic != nil || foundNoKillableProcess || victimWasExiting)
   }
 
   /// The kernel release the report's stack dump names, if it reads as a version.

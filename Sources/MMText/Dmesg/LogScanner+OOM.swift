@@ -21,7 +21,7 @@ private func phase(_ line: OOMReport.Line) -> Int? {
   case .tasksState, .taskTableHeader, .taskRow: 4
   case .summary: 5
   case .selection: 6
-  case .killed, .oomGroup, .noKillableProcesses: 7
+  case .killed, .oomGroup, .noKillableProcesses, .victimExiting: 7
   case .reaper: 8
   case .panic: 9
   case .text: nil
@@ -129,7 +129,6 @@ extension LogScanner {
         default: break
         }
         if startsNext { break }
-        if reached >= 7, p < 7 { break }
         reached = max(reached, p)
       } else if reached >= 7 {
         break
@@ -170,7 +169,7 @@ extension LogScanner {
       do throws(ScanStop) {
         var line = try scanOOMLine(logical.bytes.span, table: table, inStats: inStats)
         guard line != nil else { return (nil, [k]) }
-        // A kill or header line may read as complete and still go on on a hard-wrapped line.
+        // A kill line may read as complete and still go on on a hard-wrapped line.
         while let current = line, current.mayContinue,
           let next = continuation(of: logical, expecting: .lineText, window: 0),
           next.join == .hardWrap

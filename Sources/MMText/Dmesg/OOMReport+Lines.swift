@@ -26,6 +26,8 @@ extension OOMReport.Line {
     case .oomGroup(let path):
       return "Tasks in \(path) are going to be killed due to memory.oom.group set"
     case .noKillableProcesses: return "Out of memory and no killable processes..."
+    case .victimExiting(let message, let pid, let comm):
+      return "\(message): OOM victim \(pid) (\(comm)) is already exiting. Skip killing the task"
     case .reaper(let line): return line.render()
     case .panic(let panic): return "Kernel panic - not syncing: " + panic.reason
     case .text(let text): return text
@@ -201,6 +203,15 @@ func scanOOMLine(
       .taskIn(task: string(b, s.i..<p), limit: string(b, (p + 32)..<trimmedEnd(b))))
   }
   if s.skip("Memory cgroup stats for ", b) { return .memcg(try scanStats(b, at: s.i)) }
+  if let p = firstIndex(of: ": OOM victim ", in: b, from: start) {
+    var v = Scanner(at: p + 13)
+    let pid = try v.decimal(b, .lineText)
+    try v.expect(" (", b, .lineText)
+    guard
+      let close = firstIndex(of: ") is already exiting. Skip killing the task", in: b, from: v.i)
+    else { throw .needs(.lineText, at: b.count) }
+    return .victimExiting(message: string(b, start..<p), pid: pid, comm: string(b, v.i..<close))
+  }
   if let line = try scanKillLine(b, from: start) { return line }
   if let counter = try scanMemcgCounter(b, from: start) { return .memcg(.counter(counter)) }
   if inStats, let stat = scanStat(b, from: start) { return .memcg(.stat(stat)) }

@@ -76,7 +76,7 @@ extension OOMReport {
             at: assembly.first, offset: 0, "no 'invoked oom-killer:' header before this line"))
       }
       if stripsPrefixes, report.killed == nil, report.panic == nil,
-        !report.foundNoKillableProcess
+        !report.foundNoKillableProcess, !report.victimWasExiting
       {
         let end = assembly.last
         problems.append(
