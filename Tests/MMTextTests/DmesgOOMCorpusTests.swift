@@ -206,6 +206,37 @@ struct DmesgOOMCorpusTests {
     }
   }
 
+  /// The kill line the version rules give for a report's own release is the one it printed.
+  @Test(arguments: corpus + groundTruth)
+  func versionRulesGiveThePrintedKillLine(file: URL) throws {
+    let name = Fixtures.relativePath(file)
+    for report in try Self.find(file).map(\.report) {
+      guard let kernel = report.kernel, let killed = report.killed else { continue }
+      let full = OOMKilledProcess(
+        message: killed.message, pid: killed.pid, comm: killed.comm,
+        totalVMKilobytes: killed.totalVMKilobytes ?? 1,
+        anonRSSKilobytes: killed.anonRSSKilobytes ?? 2,
+        fileRSSKilobytes: killed.fileRSSKilobytes ?? 3,
+        shmemRSSKilobytes: killed.shmemRSSKilobytes ?? 4,
+        uid: killed.uid ?? 5, pgtablesKilobytes: killed.pgtablesKilobytes ?? 6,
+        oomScoreAdj: killed.oomScoreAdj ?? 7)
+      let expected = OOMKilledProcess(
+        kernel: kernel, message: killed.message ?? "Out of memory", victim: full)
+      if let issue = Self.vendorKillLines[name] {
+        withKnownIssue(Comment(rawValue: issue)) { #expect(expected == killed, "\(name)") }
+      } else {
+        #expect(expected == killed, "\(name) \(kernel)")
+      }
+    }
+  }
+
+  /// Kill lines whose kernels are not the upstream release they name.
+  static let vendorKillLines: [String: String] = [
+    "corpus/posted/046-oom-2.6.32-279.19.1.el6-x86_64-numa.log":
+      "RHEL 6 backports 2.6.36's rss fields into its 2.6.32 and prints 'Killed process N, UID N, (comm)'",
+    "corpus/exact/oomanalyser-rhel7.log": "RHEL 7 backports 4.5's shmem-rss into its 3.10",
+  ]
+
   /// Headers whose kernels are not the upstream release they name.
   static let vendorHeaders: [String: String] = [
     "corpus/posted/007-oom-4.4.0-rc7-next-x86_64.log":

@@ -158,3 +158,34 @@ public struct OOMPanic: Hashable, Sendable {
   /// Whether the panic is the `panic_on_oom` sysctl's.
   public var isPanicOnOOM: Bool { reason.hasSuffix("panic_on_oom is enabled") }
 }
+
+extension OOMKilledProcess {
+  /// Creates the kill line `kernel` prints: the fields it does not print are dropped.
+  ///
+  /// Ranges (oom.md §7.5, checked against the corpus): only the pid and name before 2.6.36;
+  /// `total-vm`, `anon-rss`, `file-rss` from 2.6.36; `shmem-rss` from 4.5; the message prefix
+  /// (`Out of memory: `) from 5.1 (5.0 prints a separate `Kill process` line before); `UID:`
+  /// from 5.3; `pgtables` and `oom_score_adj` from 5.9.
+  ///
+  /// - Parameters:
+  ///   - kernel: the release that prints the line.
+  ///   - message: `Out of memory`, `Memory cgroup out of memory`, …
+  ///   - victim: the values of the 5.9+ line, all set.
+  public init(kernel: KernelVersion, message: String, victim: OOMKilledProcess) {
+    let v = (kernel.major, kernel.minor, kernel.patch)
+    self = victim
+    self.message = v >= (5, 1, 0) ? message : nil
+    uidBeforeComm = nil
+    if v < (2, 6, 36) {
+      totalVMKilobytes = nil
+      anonRSSKilobytes = nil
+      fileRSSKilobytes = nil
+    }
+    if v < (4, 5, 0) { shmemRSSKilobytes = nil }
+    if v < (5, 3, 0) { uid = nil }
+    if v < (5, 9, 0) {
+      pgtablesKilobytes = nil
+      oomScoreAdj = nil
+    }
+  }
+}
