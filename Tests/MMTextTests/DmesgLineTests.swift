@@ -36,6 +36,17 @@ struct DmesgLineTests {
       ("[...]", "[...]", []),
       ("                   active_file:156164", "                   active_file:156164", []),
       ("Mem-Info:\r", "Mem-Info:", []),
+      ("[Di Aug 12 03:54:03 2025] memory: usage 1kB", "memory: usage 1kB", [.timestamp]),
+      ("[dim. 19 avril 18:03:30 2026] oom-kill:x", "oom-kill:x", [.timestamp]),
+      ("> [Jul31 01:56] kthreadd invoked", "kthreadd invoked", [.quote, .timestamp]),
+      ("> [  +0.000001] [ pid ]   uid", "[ pid ]   uid", [.quote, .timestamp]),
+      (
+        "<6>[63651.067779s][pid:2912,cpu3,sh][  250]     0", "[  250]     0",
+        [.priority, .timestamp, .caller]
+      ),
+      ("6,30574074,3816544225491,-;Tasks state", "Tasks state", [.priority, .timestamp]),
+      ("[  474]     0   474", "[  474]     0   474", []),
+      ("[ pid ]   uid  tgid total_vm", "[ pid ]   uid  tgid total_vm", []),
     ] as [(String, String, Prefixes)])
   func stripsThePrefixes(line: String, message: String, prefixes: Prefixes) {
     let bytes = Array(line.utf8)
@@ -43,6 +54,14 @@ struct DmesgLineTests {
     #expect(String(decoding: bytes[lexed.message], as: UTF8.self) == message)
     #expect(lexed.prefixes == prefixes)
     #expect(!lexed.isComment)
+  }
+
+  @Test func readsTheKmsgRecordsTimestamp() {
+    let bytes = Array("6,30574074,3816544225491,-;Tasks state".utf8)
+    let line = DmesgLine.lex(bytes.span, 0..<bytes.count, number: 1)
+    #expect(line.timestamp == 3_816_544_225_491)
+    let android = Array("<4>[63651.040008s][pid:2912,cpu3,sh]sh invoked".utf8)
+    #expect(DmesgLine.lex(android.span, 0..<android.count, number: 1).timestamp == 63_651_040_008)
   }
 
   @Test func readsTheTimestampInMicroseconds() {

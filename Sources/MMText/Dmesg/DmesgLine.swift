@@ -134,8 +134,12 @@ extension DmesgLine {
     if let after = priorityEnd(bytes, i, end) {
       i = after
       line.prefixes.insert(.priority)
+    } else if let (after, micros) = kmsgRecordEnd(bytes, i, end) {
+      i = after
+      line.timestamp = micros
+      line.prefixes.formUnion([.priority, .timestamp])
     }
-    if let (after, micros) = timestampEnd(bytes, i, end) {
+    if let (after, micros) = timestampEnd(bytes, i, end) ?? humanTimestampEnd(bytes, i, end) {
       i = after
       line.timestamp = micros
       line.prefixes.insert(.timestamp)
@@ -226,6 +230,10 @@ extension DmesgLine {
         places += 1
         j += 1
       }
+      // Some vendor kernels (Android) print `[63651.040008s]`.
+      if places > 0, j + 1 < end, b[j] == UInt8(ascii: "s"), b[j + 1] == UInt8(ascii: "]") {
+        j += 1
+      }
       guard places > 0, j < end, b[j] == UInt8(ascii: "]") else { return nil }
       for _ in places..<max(places, 6) { micros *= 10 }
       return (j + 1, seconds * 1_000_000 + micros)
@@ -237,9 +245,59 @@ extension DmesgLine {
     return (i + 26, nil)
   }
 
-  /// The end of `[    T1]` or `[    C0]` at `i`.
+  /// The end of `/dev/kmsg`'s record prefix `<level>,<seq>,<microseconds>,<flags>;` at `i`
+  /// (as `cat /dev/kmsg` shows it), and the timestamp.
+  private static func kmsgRecordEnd(_ b: Span<UInt8>, _ i: Int, _ end: Int) -> (Int, Int)? {
+    var j = i
+    var fields: [Int] = []
+    while fields.count < 3 {
+      let start = j
+      var value = 0
+      while j < end, isDigit(b[j]), j - start < 20 {
+        value = value &* 10 &+ Int(b[j] &- 48)
+        j += 1
+      }
+      guard j > start, j < end, b[j] == UInt8(ascii: ",") else { return nil }
+      fields.append(value)
+      j += 1
+    }
+    let flags = j
+    while j < end, j - flags < 8, b[j] != UInt8(ascii: ";"), b[j] != 0x20 { j += 1 }
+    guard j < end, b[j] == UInt8(ascii: ";") else { return nil }
+    return (j + 1, fields[2])
+  }
+
+  /// The end of a human-readable timestamp at `i`: `dmesg -H`'s `[Jul31 01:56]` and
+  /// `[  +0.000001]`, or a localized `dmesg -T` (`[Di Aug 12 03:54:03 2025]`, `[dim. 19 avril
+  /// 18:03:30 2026]`); the bracket must hold a clock (`d:dd`) or start with `+`.
+  private static func humanTimestampEnd(
+    _ b: Span<UInt8>, _ i: Int, _ end: Int
+  ) -> (Int, Int?)? {
+    guard i < end, b[i] == UInt8(ascii: "[") else { return nil }
+    var j = i + 1
+    while j < end, b[j] == 0x20 { j += 1 }
+    var human = j < end && b[j] == UInt8(ascii: "+")
+    while j < end, j - i < 48, b[j] != UInt8(ascii: "]") {
+      if b[j] == UInt8(ascii: "<") || b[j] == UInt8(ascii: "[") { return nil }
+      if j + 3 < end, isDigit(b[j]), b[j + 1] == UInt8(ascii: ":"), isDigit(b[j + 2]),
+        isDigit(b[j + 3])
+      {
+        human = true
+      }
+      j += 1
+    }
+    guard human, j < end, b[j] == UInt8(ascii: "]") else { return nil }
+    return (j + 1, nil)
+  }
+
+  /// The end of `[    T1]`, `[    C0]` or an Android kernel's `[pid:2912,cpu3,sh]` at `i`.
   private static func callerEnd(_ b: Span<UInt8>, _ i: Int, _ end: Int) -> Int? {
     guard i < end, b[i] == UInt8(ascii: "[") else { return nil }
+    if matches("[pid:", in: b, at: i) {
+      var j = i + 5
+      while j < end, j - i < 40, b[j] != UInt8(ascii: "]") { j += 1 }
+      return j < end && b[j] == UInt8(ascii: "]") ? j + 1 : nil
+    }
     var j = i + 1
     while j < end, b[j] == 0x20 { j += 1 }
     guard j < end, b[j] == UInt8(ascii: "T") || b[j] == UInt8(ascii: "C") else { return nil }
