@@ -109,7 +109,7 @@ struct DmesgOOMLineTests {
     #expect(old.header == OOMHeader(comm: nil, fields: [.gfpMask(0x201d2, names: nil), .order(0)]))
     #expect(
       old.selection
-        == OOMSelection(
+        == OOMKillProcessLine(
           message: "Out of memory", orAChild: true, pid: 19735, comm: "VBoxSVC", score: 2_136_105))
     #expect(old.killed == OOMKilledProcess(message: nil, pid: 19776, comm: "VirtualBox"))
     #expect(old.victim?.pid == 19776 && old.victimRow == nil)

@@ -48,7 +48,7 @@ public struct OOMKillSummary: Hashable, Sendable {
 ///     Out of memory: kill process 3475 (run-mozilla.sh) score 178478 or a child     (≤ 2.6.35)
 ///
 /// Kernel: `oom_kill_process()` in `mm/oom_kill.c` (oom.md §7.5).
-public struct OOMSelection: Hashable, Sendable {
+public struct OOMKillProcessLine: Hashable, Sendable {
   /// The message before `: ` (`Out of memory`, `Memory cgroup out of memory`), or `nil` when
   /// the line starts with `Kill process`.
   public var message: String?

@@ -32,7 +32,7 @@ public struct OOMReport: Hashable, Sendable {
     /// `oom-kill:constraint=…` (4.19+).
     case summary(OOMKillSummary)
     /// `… Kill process N (comm) score N or sacrifice child` (≤ 5.0).
-    case selection(OOMSelection)
+    case selection(OOMKillProcessLine)
     /// `[… ]Killed process N (comm) …`.
     case killed(OOMKilledProcess)
     /// `%s: OOM victim %d (%s) is already exiting. Skip killing the task` (the chosen task
@@ -144,7 +144,7 @@ extension OOMReport {
   }
 
   /// The ≤ 5.0 `Kill process … or sacrifice child` line.
-  public var selection: OOMSelection? {
+  public var selection: OOMKillProcessLine? {
     for case .selection(let selection) in lines { return selection }
     return nil
   }

@@ -85,7 +85,7 @@ extension OOMKillSummary {
   }
 }
 
-extension OOMSelection {
+extension OOMKillProcessLine {
   /// The line as printed.
   public func render() -> String {
     let prefix = message.map { $0 + ": " } ?? ""
@@ -510,7 +510,7 @@ private func scanKillLine(
       try s.expect(" or sacrifice child", b, .lineText)
     }
     return .selection(
-      OOMSelection(message: message, orAChild: orAChild, pid: pid, comm: comm, score: score))
+      OOMKillProcessLine(message: message, orAChild: orAChild, pid: pid, comm: comm, score: score))
   }
   return nil
 }
