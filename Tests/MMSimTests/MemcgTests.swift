@@ -53,11 +53,8 @@ struct MemcgTests {
     #expect(machine.memoryUsage(ofTask: 20).filePages < 600)
   }
 
-  /// The ground-truth run (memcg-oom/max64M): a hog alone in /t1 is killed; in /t2 the holder
-  /// with adj 500 goes first, then the hog, the other holder stays; in /t3 (`memory.oom.group`)
-  /// the hog's kill takes the holder with it.
-  @Test func theMemcgOOMRunKillsTheKernelsVictims() throws {
-    var machine = try Self.machine()
+  /// The ground-truth run's steps (memcg-oom/max64M dmesg.txt), a bystander outside the groups.
+  static func playTheGroundTruthRun(_ machine: inout SimulatedMachine) throws {
     _ = Self.start(&machine, pid: 100, comm: "bystander", in: "/", pages: 5000)
     let first = Self.start(&machine, pid: 262, comm: "hog", in: "/t1", pages: 1 << 20)
     #expect(first.killed)
@@ -68,6 +65,15 @@ struct MemcgTests {
     _ = Self.start(&machine, pid: 339, comm: "t3a", in: "/t3", pages: 5120)
     let third = Self.start(&machine, pid: 363, comm: "hog", in: "/t3", pages: 1 << 20)
     #expect(third.killed)
+  }
+
+  /// The ground-truth run (memcg-oom/max64M): a hog alone in /t1 is killed.
+  ///
+  /// In /t2 the holder with adj 500 goes first, then the hog, the other holder stays; in /t3
+  /// (`memory.oom.group`) the hog's kill takes the holder with it.
+  @Test func theMemcgOOMRunKillsTheKernelsVictims() throws {
+    var machine = try Self.machine()
+    try Self.playTheGroundTruthRun(&machine)
 
     let kills = machine.oomEvents.compactMap { outcome -> OOMKill? in
       if case .killed(let kill) = outcome { return kill }

@@ -2,6 +2,7 @@ import Foundation
 import MMCore
 import MMSim
 import MMTestSupport
+import MMText
 import Testing
 
 /// The simulated OOM killer: who is killed, by which policy, and when the kernel panics instead
@@ -92,8 +93,8 @@ struct OOMKillerTests {
 /// The ground-truth OOM runs (Debian 6.1.192, 512 MiB, no swap) played again: the same holders
 /// with the RSS and `oom_score_adj` their /proc showed, then a hog that grows.
 extension OOMKillerTests {
-  /// A holder of a captured run: comm, resident anonymous pages, oom_score_adj.
-  static func holders(_ run: String) throws -> [(String, Int, Int)] {
+  /// A holder of a captured run: pid, comm, resident anonymous pages, oom_score_adj.
+  static func holders(_ run: String) throws -> [(Int, String, Int, Int)] {
     let proc = Fixtures.groundTruth.appendingPathComponent(run)
       .appendingPathComponent("01-holders-ready/proc")
     let pids = try FileManager.default.contentsOfDirectory(atPath: proc.path)
@@ -108,28 +109,59 @@ extension OOMKillerTests {
       let anonKB = Int(field("RssAnon").split(separator: " ").first ?? "") ?? 0
       let adj = try Fixtures.text(of: folder.appendingPathComponent("oom_score_adj"))
         .trimmingCharacters(in: .whitespacesAndNewlines)
-      return (field("Name"), anonKB / 4, Int(adj) ?? 0)
+      return (pid, field("Name"), anonKB / 4, Int(adj) ?? 0)
     }
   }
 
-  static func replay(_ run: String, policy: OOMPolicy) throws -> [String] {
+  /// The run played again; returns the machine after the hog's end.
+  static func replayMachine(_ run: String, policy: OOMPolicy) throws -> SimulatedMachine {
     var machine = SimulatedMachine(
       layout: .fromRAM(512 << 20, architecture: .x86_64),
       rules: AllocatorRules(kernel: try KernelVersion(parsing: "6.1.0")))
     machine.oomPolicy = policy
-    for (index, (comm, pages, adj)) in try holders(run).enumerated() {
-      machine.addTask(SimulatedTask(pid: 249 + index, comm: comm, oomScoreAdj: adj))
-      #expect(machine.fault(pid: 249 + index, pages: pages).pages == pages)
+    for (pid, comm, pages, adj) in try holders(run) {
+      machine.addTask(SimulatedTask(pid: pid, comm: comm, oomScoreAdj: adj))
+      #expect(machine.fault(pid: pid, pages: pages).pages == pages)
     }
     machine.addTask(SimulatedTask(pid: 475, comm: "hog"))
     _ = machine.fault(pid: 475, pages: 1 << 20)
-    return victims(machine)
+    return machine
+  }
+
+  static func replay(_ run: String, policy: OOMPolicy) throws -> [String] {
+    victims(try replayMachine(run, policy: policy))
+  }
+
+  /// The kinds of a report's lines, without the lines kept as text (stack frames, registers).
+  static func shape(_ report: OOMReport) -> [String] {
+    report.lines.compactMap { line in
+      if case .text = line { return nil }
+      return String(describing: line).prefix { $0 != "(" }.description
+    }
+  }
+
+  /// A memcg line's kind and name: `counter:memory`, `stats`, `stat:anon`.
+  static func memcgKind(_ line: MemcgOOMLine) -> String {
+    switch line {
+    case .counter(let counter): "counter:\(counter.name)"
+    case .stats: "stats"
+    case .stat(let value): "stat:\(value.name)"
+    case .taskIn: "taskIn"
+    }
+  }
+
+  /// The first report the kernel printed in a run.
+  static func kernelReport(_ run: String, number: Int = 1) throws -> OOMReport {
+    let text = try Fixtures.text(
+      of: Fixtures.groundTruth.appendingPathComponent(run)
+        .appendingPathComponent("reports/0\(number)-oom.txt"))
+    return try #require(OOMReport.findAll(in: text).first?.report)
   }
 
   /// The kernel killed holder1 (adj 500), then the hog (oom-victim/default/oom-summary.txt).
   @Test func theOOMVictimRunKillsTheKernelsVictims() throws {
     let holders = try Self.holders("oom-victim/default")
-    #expect(holders.map(\.0) == ["holder0", "holder1", "holder2", "holder3"])
+    #expect(holders.map(\.1) == ["holder0", "holder1", "holder2", "holder3"])
     #expect(try Self.replay("oom-victim/default", policy: OOMPolicy()) == ["holder1", "hog"])
   }
 
@@ -140,5 +172,43 @@ extension OOMKillerTests {
     policy.killAllocatingTask = true
     #expect(
       try Self.replay("oom-kill-allocating-task/hog-killable", policy: policy) == ["hog"])
+  }
+
+  /// The simulator's report of the first kill against the kernel's: the same header, the same
+  /// lines in the same order, a task table with the same columns and tasks, the same summary,
+  /// and a kill line for the same process; it parses back into the same value.
+  @Test func theOOMVictimReportMatchesTheKernels() throws {
+    let machine = try Self.replayMachine("oom-victim/default", policy: OOMPolicy())
+    let ours = try #require(machine.oomReports.first)
+    let theirs = try Self.kernelReport("oom-victim/default")
+    #expect(ours.header == theirs.header)
+    #expect(Self.shape(ours) == Self.shape(theirs))
+    #expect(ours.taskTableLayout == theirs.taskTableLayout)
+    #expect(ours.tasks.map(\.name) == theirs.tasks.map(\.name))
+    #expect(ours.tasks.map(\.pid) == theirs.tasks.map(\.pid))
+    #expect(ours.tasks.map(\.oomScoreAdj) == theirs.tasks.map(\.oomScoreAdj))
+    #expect(ours.summary == theirs.summary)
+    #expect(ours.killed?.pid == theirs.killed?.pid)
+    #expect(ours.killed?.comm == theirs.killed?.comm)
+    #expect(ours.killed?.message == theirs.killed?.message)
+    #expect(ours.killed?.oomScoreAdj == theirs.killed?.oomScoreAdj)
+    #expect(try OOMReport(parsing: ours.render()).withoutSourceLines == ours)
+  }
+
+  /// The memcg run's reports have the kernel's shape: the memcg counters and stats instead of
+  /// `Mem-Info:`, the group's tasks only, and for `/t3` the `memory.oom.group` kills.
+  @Test(arguments: [1, 4])
+  func theMemcgReportsMatchTheKernelsShape(number: Int) throws {
+    var machine = try MemcgTests.machine()
+    try MemcgTests.playTheGroundTruthRun(&machine)
+    let ours = machine.oomReports[number - 1]
+    let theirs = try Self.kernelReport("memcg-oom/max64M", number: number)
+    #expect(Self.shape(ours) == Self.shape(theirs))
+    #expect(ours.header == theirs.header)
+    #expect(ours.summary == theirs.summary)
+    #expect(ours.memcg.map(Self.memcgKind) == theirs.memcg.map(Self.memcgKind))
+    #expect(ours.memcgCounter("memory")?.limitKilobytes == 65536)
+    #expect(ours.tasks.map(\.name) == theirs.tasks.map(\.name))
+    #expect(try OOMReport(parsing: ours.render()).withoutSourceLines == ours)
   }
 }

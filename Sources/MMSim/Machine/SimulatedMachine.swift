@@ -35,6 +35,8 @@ public struct SimulatedMachine: ~Copyable {
   public var oomPolicy = OOMPolicy()
   /// What each `out_of_memory()` call did, oldest first.
   public internal(set) var oomEvents: [OOMOutcome] = []
+  /// The OOM reports the kernel printed, oldest first.
+  public internal(set) var oomReports: [OOMReport] = []
   /// The memory cgroups by path; the root `/` always exists.
   public internal(set) var memcgs: [String: MemoryCgroup] = ["/": MemoryCgroup(path: "/")]
 

@@ -70,7 +70,7 @@ extension SimulatedMachine {
       }
       if mask.retryMayFail { return failure }
       guard order <= GFPMask.costlyOrder else { return failure }
-      switch memcgOutOfMemory(limited, mask: mask, order: order, current: current) {
+      switch oomKiller(.memcg(limited), current: current, mask: mask, order: order) {
       case .killed, .waitingForVictim:
         // A dying task is not given memory past the limit.
         if let current, tasks[current] == nil { return failure }
@@ -101,7 +101,7 @@ extension SimulatedMachine {
   }
 
   /// Counts an event on a group and its ancestors below the root (v2 hierarchical events).
-  private mutating func memcgEvent(_ path: String, _ bump: (inout MemoryCgroup.Events) -> Void) {
+  mutating func memcgEvent(_ path: String, _ bump: (inout MemoryCgroup.Events) -> Void) {
     for group in memcgChain(path) where group != "/" {
       if var events = memcgs[group]?.events {
         bump(&events)
@@ -146,59 +146,6 @@ extension SimulatedMachine {
       }
     }
     return freed
-  }
-
-  /// `mem_cgroup_out_of_memory()`: the OOM killer over the group's tasks, with the group's limit
-  /// as totalpages; `nil` when nothing in it can be killed (a memcg OOM never panics for that).
-  private mutating func memcgOutOfMemory(
-    _ path: String, mask: GFPMask, order: Int, current: Int?
-  ) -> OOMOutcome? {
-    guard let group = memcgs[path] else { return nil }
-    memcgEvent(path) { $0.oom += 1 }
-    if oomPolicy.panicOnOOM == 2 {
-      let outcome = OOMOutcome.panicked("Out of memory: compulsory panic_on_oom is enabled")
-      oomEvents.append(outcome)
-      return outcome
-    }
-    let swapPages = swap.totalPages > 0 ? min(group.swapMax ?? Int.max, swap.totalPages) : 0
-    let totalPages = max((group.max ?? Int.max / 2) + swapPages, 1)
-    let members = Set(tasks.values.filter { group.contains($0.memcg) }.map(\.pid))
-    let candidates = oomCandidates().filter { members.contains($0.pid) }
-    let kernel = memory.rules.kernel
-    switch OOMSelection(selectingFrom: candidates, totalPages: totalPages, version: kernel) {
-    case .victim(let victim, let runnerUp):
-      let victimGroup = tasks[victim.task.pid]?.memcg ?? path
-      memcgEvent(victimGroup) { $0.oomKill += 1 }
-      let oomGroup = memcgChain(victimGroup).last {
-        group.contains($0) && memcgs[$0]?.oomGroup == true
-      }
-      var kill = killVictim(
-        victim, runnerUp: runnerUp, reason: .memcg(oomMemcg: path, taskMemcg: victimGroup),
-        candidates: candidates, current: current, mask: mask, order: order,
-        totalPages: totalPages)
-      if let oomGroup {
-        memcgEvent(oomGroup) { $0.oomGroupKill += 1 }
-        kill.groupKilled = killGroup(oomGroup)
-      }
-      let outcome = OOMOutcome.killed(kill)
-      oomEvents.append(outcome)
-      return outcome
-    case .waitingForVictim(let task):
-      return .waitingForVictim(pid: task.pid)
-    case .nothingKillable:
-      return nil
-    }
-  }
-
-  /// `memory.oom.group`: every process of the group but the unkillable is killed.
-  private mutating func killGroup(_ path: String) -> [Int] {
-    guard let group = memcgs[path] else { return [] }
-    let members = tasksByPID.filter {
-      group.contains($0.memcg) && $0.pid == $0.mm && $0.pid != 1
-        && $0.oomScoreAdj != OOMBadness.scoreAdjMin
-    }
-    for member in members { releaseMemory(ofTask: member.pid) }
-    return members.map(\.pid)
   }
 }
 

@@ -55,13 +55,17 @@ public struct OOMKill: Hashable, Sendable {
   public var runnerUp: OOMSelection.Choice?
   /// How the victim was chosen.
   public var reason: OOMKillReason
+  /// The victim's memory when it was killed.
+  public var victimMemory: TaskMemoryUsage
   /// The victim's mapped address space (`total_vm`), in pages.
   public var victimTotalVMPages: Int
   /// What the OOM reaper left of the victim's memory (`anon-rss` 0; page cache and shmem stay).
   public var afterReaping: TaskMemoryUsage
   /// Pages freed by the victim's exit.
   public var freedPages: Int
-  /// The processes killed with it because their memory cgroup has `memory.oom.group` set.
+  /// The memory cgroup killed whole because of its `memory.oom.group`, if any.
+  public var groupPath: String?
+  /// The processes killed with the victim because of `memory.oom.group`.
   public var groupKilled: [Int] = []
 }
 

@@ -1,51 +1,87 @@
 public import MMCore
 
-/// The OOM killer (mm/oom_kill.c `out_of_memory()`, `oom_kill_process()`, the OOM reaper) for a
-/// global OOM on the simulated machine (oom.md §2–§6, §9).
+/// Where an OOM happened: the whole machine, or a memory cgroup at its limit.
+enum OOMScope: Hashable {
+  case global
+  case memcg(String)
+}
+
+/// The OOM killer (mm/oom_kill.c `out_of_memory()`, `oom_kill_process()`, the OOM reaper) on the
+/// simulated machine (oom.md §2–§8).
 ///
-/// The order is the kernel's: the constraint (`CONSTRAINT_NONE` here: cpusets and mempolicies
-/// are not modelled; memory cgroups have their own OOM, ``chargeMemcg(owner:pages:mask:order:current:)``), `panic_on_oom`, `oom_kill_allocating_task`,
-/// then `select_bad_process()` (``OOMSelection``). The victim is killed with its threads (other
-/// processes sharing an mm are not modelled); exit and the reaper are **approximated** as
-/// immediate: the victim's anonymous
-/// memory and page tables are freed at the kill (to the per-cpu lists, as the kernel's exit
-/// frees them), its page cache and shmem stay. The pre-5.1 "sacrifice child" choice is not
-/// modelled.
+/// The order is the kernel's: the constraint (`CONSTRAINT_NONE`, or `CONSTRAINT_MEMCG` for a
+/// memory cgroup's OOM; cpusets and mempolicies are not modelled), `panic_on_oom`,
+/// `oom_kill_allocating_task` (global OOMs only), then `select_bad_process()`
+/// (``OOMSelection``). Each call that prints appends the kernel's report to ``oomReports``. The
+/// victim is killed with its threads (other processes sharing an mm are not modelled); exit and
+/// the reaper are **approximated** as immediate: the victim's anonymous memory and page tables
+/// are freed at the kill (to the per-cpu lists, as the kernel's exit frees them), its page cache
+/// and shmem stay. The pre-5.1 "sacrifice child" choice is not modelled.
 extension SimulatedMachine {
   /// `out_of_memory()` for a request of `order` with `mask`, invoked by task `current` (`nil`:
   /// a context the simulator does not track); records and returns what it did.
   public mutating func outOfMemory(current: Int?, mask: GFPMask, order: Int) -> OOMOutcome {
+    // A global OOM always kills, waits or panics.
+    oomKiller(.global, current: current, mask: mask, order: order)
+      ?? .panicked("System is deadlocked on memory")
+  }
+
+  /// The OOM killer for `scope`; `nil` when a memory cgroup had nothing to kill (which never
+  /// panics).
+  mutating func oomKiller(_ scope: OOMScope, current: Int?, mask: GFPMask, order: Int)
+    -> OOMOutcome?
+  {
     let kernel = memory.rules.kernel
-    let totalPages = memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages
-    if oomPolicy.panicOnOOM != 0 {
-      let scope = oomPolicy.panicOnOOM == 2 ? "compulsory" : "system-wide"
-      return record(.panicked("Out of memory: \(scope) panic_on_oom is enabled"))
+    var memcg: String?
+    var candidates = oomCandidates()
+    var totalPages = memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages
+    if case .memcg(let path) = scope, let group = memcgs[path] {
+      memcg = path
+      memcgEvent(path) { $0.oom += 1 }
+      let swapPages = swap.totalPages > 0 ? min(group.swapMax ?? Int.max, swap.totalPages) : 0
+      totalPages = max((group.max ?? Int.max / 2) + swapPages, 1)
+      let members = Set(tasks.values.filter { group.contains($0.memcg) }.map(\.pid))
+      candidates = candidates.filter { members.contains($0.pid) }
     }
-    let candidates = oomCandidates()
-    if oomPolicy.killAllocatingTask, let current, let task = tasks[current],
+    let dump = oomDump(
+      current: current, mask: mask, order: order, memcg: memcg, candidates: candidates)
+    if oomPolicy.panicOnOOM == 2 || (oomPolicy.panicOnOOM == 1 && memcg == nil) {
+      let scope = oomPolicy.panicOnOOM == 2 ? "compulsory" : "system-wide"
+      let message = "Out of memory: \(scope) panic_on_oom is enabled"
+      oomReports.append(OOMReport(entries: dump + oomPanicLines(message, nothingKillable: false)))
+      return record(.panicked(message))
+    }
+    if memcg == nil, oomPolicy.killAllocatingTask, let current, let task = tasks[current],
       let candidate = candidates.first(where: { $0.pid == task.mm }),
       let points = OOMBadness.points(of: candidate, totalPages: totalPages, version: kernel)
     {
-      return record(
-        .killed(
-          killVictim(
-            OOMSelection.Choice(task: candidate, points: points), runnerUp: nil,
-            reason: .allocatingTask, candidates: candidates, current: current, mask: mask,
-            order: order, totalPages: totalPages)))
+      let kill = killVictim(
+        OOMSelection.Choice(task: candidate, points: points), runnerUp: nil,
+        reason: .allocatingTask, candidates: candidates, current: current, mask: mask,
+        order: order, totalPages: totalPages, dump: dump)
+      return record(.killed(kill))
     }
     switch OOMSelection(selectingFrom: candidates, totalPages: totalPages, version: kernel) {
     case .victim(let victim, let runnerUp):
-      return record(
-        .killed(
-          killVictim(
-            victim, runnerUp: runnerUp, reason: .selected, candidates: candidates,
-            current: current, mask: mask, order: order, totalPages: totalPages)))
+      var reason = OOMKillReason.selected
+      if let memcg {
+        reason = .memcg(oomMemcg: memcg, taskMemcg: tasks[victim.task.pid]?.memcg ?? memcg)
+      }
+      let kill = killVictim(
+        victim, runnerUp: runnerUp, reason: reason, candidates: candidates, current: current,
+        mask: mask, order: order, totalPages: totalPages, dump: dump)
+      return record(.killed(kill))
     case .waitingForVictim(let task):
       return record(.waitingForVictim(pid: task.pid))
     case .nothingKillable:
+      guard memcg == nil else {
+        oomReports.append(OOMReport(entries: dump + [OOMReport.Entry(.noKillableProcesses)]))
+        return nil
+      }
       let message =
         kernel.isAtLeast(5, 0)
         ? "System is deadlocked on memory" : "Out of memory and no killable processes..."
+      oomReports.append(OOMReport(entries: dump + oomPanicLines(message, nothingKillable: true)))
       return record(.panicked(message))
     }
   }
@@ -66,22 +102,47 @@ extension SimulatedMachine {
     }
   }
 
-  /// `oom_kill_process()` and the reaper: kills the victim with its threads and releases their
-  /// memory.
-  mutating func killVictim(
+  /// `oom_kill_process()` and the reaper: kills the victim with its threads (and, for a memory
+  /// cgroup with `memory.oom.group`, the rest of the group), releases their memory and prints
+  /// the report.
+  private mutating func killVictim(
     _ victim: OOMSelection.Choice, runnerUp: OOMSelection.Choice?, reason: OOMKillReason,
-    candidates: [OOMTask], current: Int?, mask: GFPMask, order: Int, totalPages: Int
+    candidates: [OOMTask], current: Int?, mask: GFPMask, order: Int, totalPages: Int,
+    dump: [OOMReport.Entry]
   ) -> OOMKill {
     let pid = victim.task.pid
     let mm = tasks[pid]?.mm ?? pid
     let before = memoryUsage(ofTask: pid)
-    let totalVM = tasks[mm]?.totalVMPages ?? 0
-    let freed = releaseMemory(ofTask: pid)
-    return OOMKill(
+    var kill = OOMKill(
       invokedBy: current, mask: mask, order: order, totalPages: totalPages, tasks: candidates,
-      victim: victim, runnerUp: runnerUp, reason: reason, victimTotalVMPages: totalVM,
+      victim: victim, runnerUp: runnerUp, reason: reason, victimMemory: before,
+      victimTotalVMPages: tasks[mm]?.totalVMPages ?? 0,
       afterReaping: TaskMemoryUsage(filePages: before.filePages, shmemPages: before.shmemPages),
-      freedPages: freed)
+      freedPages: 0)
+    var members: [OOMTask] = []
+    if case .memcg(let oomMemcg, let taskMemcg) = reason, let scope = memcgs[oomMemcg] {
+      memcgEvent(taskMemcg) { $0.oomKill += 1 }
+      kill.groupPath = memcgChain(taskMemcg).last {
+        scope.contains($0) && memcgs[$0]?.oomGroup == true
+      }
+      if let group = kill.groupPath.flatMap({ memcgs[$0] }) {
+        members = candidates.filter {
+          tasks[$0.pid].map { group.contains($0.memcg) } ?? false && !$0.isGlobalInit
+            && $0.oomScoreAdj != OOMBadness.scoreAdjMin
+        }
+      }
+    }
+    kill.freedPages = releaseMemory(ofTask: pid)
+    if let group = kill.groupPath {
+      memcgEvent(group) { $0.oomGroupKill += 1 }
+      for member in members where tasks[member.pid] != nil {
+        kill.groupKilled.append(member.pid)
+        releaseMemory(ofTask: member.pid)
+      }
+    }
+    oomReports.append(
+      OOMReport(entries: dump + oomKillLines(kill, victimMemory: before, members: members)))
+    return kill
   }
 
   private mutating func record(_ outcome: OOMOutcome) -> OOMOutcome {

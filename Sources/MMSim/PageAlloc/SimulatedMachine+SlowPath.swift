@@ -88,14 +88,19 @@ extension SimulatedMachine {
   /// Allocates a block of `order` for `mask` on behalf of task `current` (`nil`: a context the
   /// simulator does not track), recording what it holds and whose it is; a block with an owner
   /// is charged to the owner's memory cgroup.
+  ///
+  /// - Parameter chargeMask: the mask the memory cgroup charge uses, when not `mask` (an
+  ///   anonymous fault charges with GFP_KERNEL).
   public mutating func allocate(
-    order: Int, mask: GFPMask, use: PageUse = .kernel, owner: UInt32 = 0, current: Int? = nil
+    order: Int, mask: GFPMask, use: PageUse = .kernel, owner: UInt32 = 0, current: Int? = nil,
+    chargeMask: GFPMask? = nil
   ) -> AllocationAttempt {
     var attempt = slowPath(order: order, mask: mask, current: current)
     if let block = attempt.allocation {
       // The owner's memory cgroup is charged once the page is there (`mem_cgroup_charge()`).
       if let failure = chargeMemcg(
-        owner: owner, pages: 1 << order, mask: mask, order: order, current: current)
+        owner: owner, pages: 1 << order, mask: chargeMask ?? mask, order: order,
+        current: current)
       {
         memory.free(block.pfn, order: order)
         attempt.outcome = .failed(reason: failure)
