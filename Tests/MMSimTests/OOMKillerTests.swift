@@ -55,6 +55,25 @@ struct OOMKillerTests {
     #expect(machine.memory.invariantViolations() == [])
   }
 
+  /// `/proc/PID/oom_score` of simulated tasks, 5.9+ scale: (1000 + badness × 1000 / totalpages)
+  /// × 2 / 3; adj −1000 shows 0, a thread its process's score.
+  @Test func oomScoresFollowTheTasksMemoryAndAdj() throws {
+    var machine = try SlowPathTests.machine()
+    machine.addTask(SimulatedTask(pid: 10, comm: "big"))
+    machine.addTask(SimulatedTask(pid: 11, comm: "shielded", oomScoreAdj: -1000))
+    _ = machine.fault(pid: 10, pages: 4000)
+    _ = machine.fault(pid: 11, pages: 4000)
+    var thread = SimulatedTask(pid: 12, comm: "big-worker")
+    thread.mm = 10
+    machine.addTask(thread)
+    let total = machine.memory.layout.zones.reduce(0) { $0 + $1.managed }
+    let badness = 4000 + 8  // pages + page-table pages
+    #expect(machine.oomScore(ofTask: 10) == (1000 + badness * 1000 / total) * 2 / 3)
+    #expect(machine.oomScore(ofTask: 12) == machine.oomScore(ofTask: 10))
+    #expect(machine.oomScore(ofTask: 11) == 0)
+    #expect(machine.oomScore(ofTask: 99) == nil)
+  }
+
   @Test func oomKillAllocatingTaskKillsTheHogAtOnce() throws {
     var policy = OOMPolicy()
     policy.killAllocatingTask = true

@@ -86,6 +86,17 @@ extension SimulatedMachine {
     }
   }
 
+  /// What `/proc/PID/oom_score` shows for a task now (its process's badness against RAM + swap,
+  /// in the kernel version's scale); `nil` for an unknown pid.
+  public func oomScore(ofTask pid: Int) -> Int? {
+    guard let mm = tasks[pid]?.mm, let process = oomCandidates().first(where: { $0.pid == mm })
+    else { return nil }
+    let totalPages = memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages
+    return OOMBadness.oomScore(
+      of: process, totalPages: totalPages, version: memory.rules.kernel,
+      pageSize: memory.layout.pageSize)
+  }
+
   /// The processes (thread-group leaders with an mm) as the OOM killer sees them, in pid order.
   public func oomCandidates() -> [OOMTask] {
     let usage = memoryUsageByTask()
