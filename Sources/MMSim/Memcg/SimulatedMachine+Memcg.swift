@@ -71,10 +71,13 @@ extension SimulatedMachine {
       if mask.retryMayFail { return failure }
       guard order <= GFPMask.costlyOrder else { return failure }
       switch oomKiller(.memcg(limited), current: current, mask: mask, order: order) {
-      case .killed, .waitingForVictim:
+      case .killed:
         // A dying task is not given memory past the limit.
         if let current, tasks[current] == nil { return failure }
         retries = Self.maxReclaimRetries
+      case .waitingForVictim(let pid):
+        // The kernel retries until the victim exits; here it would never exit on its own.
+        return failure + " while victim \(pid) exits"
       case .panicked(let message): return message
       case nil: return failure + " and nothing in it can be killed"
       }
