@@ -35,6 +35,11 @@ public struct SimulatedMachine: ~Copyable {
   public var oomPolicy = OOMPolicy()
   /// What each `out_of_memory()` call did, oldest first.
   public internal(set) var oomEvents: [OOMOutcome] = []
+  /// The overcommit sysctls and `vm_committed_as` (Overcommit/); the page counts in it are the
+  /// boot's, ``commitAccounting`` has the current ones.
+  public internal(set) var overcommit: OvercommitAccounting
+  /// Every commitment `__vm_enough_memory()` refused, oldest first.
+  public internal(set) var commitRefusals: [CommitRefusal] = []
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {
@@ -69,6 +74,7 @@ public struct SimulatedMachine: ~Copyable {
     var cma: [Int] = []
     for zone in layout.zones.indices { cma.append(fresh.cmaPages(zone: zone)) }
     let zones = fresh.watermarkZones
+    overcommit = Self.bootOvercommit(fresh, swapPages: boot.swapPages)
     memory = fresh
     swap = SwapDevice(totalPages: boot.swapPages)
     reserves = WatermarkState(
@@ -88,6 +94,8 @@ public struct SimulatedMachine: ~Copyable {
   /// watermarks and reserves stay the captured ones until a sysctl event recomputes them from
   /// the current managed pages. The captured `min_free_kbytes` is
   /// taken as user-set (a capture cannot tell), so a later THP switch does not lower it.
+  /// The overcommit sysctls start as at boot (the reserves from the captured free memory) with
+  /// nothing committed; write them to match the capture.
   ///
   /// - Throws: ``SeedError`` when the capture's counts cannot be laid out.
   public init(zoneInfo: ZoneInfo, pageTypeInfo: PageTypeInfo, sysVM: SysVM, rules: AllocatorRules)
@@ -96,6 +104,7 @@ public struct SimulatedMachine: ~Copyable {
     let seeded = try PhysicalMemory(zoneInfo: zoneInfo, pageTypeInfo: pageTypeInfo, rules: rules)
     let zones = seeded.watermarkZones
     let layout = seeded.layout
+    overcommit = Self.bootOvercommit(seeded, swapPages: 0)
     memory = seeded
     swap = SwapDevice(totalPages: 0)
     reserves = WatermarkState(
