@@ -38,6 +38,8 @@ public struct SimulatedMachine: ~Copyable {
   /// The overcommit sysctls and `vm_committed_as` (Overcommit/); the page counts in it are the
   /// boot's, ``commitAccounting`` has the current ones.
   public internal(set) var overcommit: OvercommitAccounting
+  /// Each mm's regions and what they committed, by mm (Tasks/SimulatedMachine+Mmap.swift).
+  public internal(set) var addressSpaces: [Int: AddressSpace] = [:]
   /// Every commitment `__vm_enough_memory()` refused, oldest first.
   public internal(set) var commitRefusals: [CommitRefusal] = []
 
