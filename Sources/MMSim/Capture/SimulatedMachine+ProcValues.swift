@@ -6,8 +6,8 @@ extension SimulatedMachine {
   /// `/proc/meminfo` in the 6.1 field order.
   ///
   /// Modelled: MemTotal, MemFree, MemAvailable (free
-  /// less `totalreserve_pages`: no page cache or reclaimable slab yet), CmaTotal, CmaFree,
-  /// Hugepagesize.
+  /// less `totalreserve_pages`: no page cache or reclaimable slab yet), CommitLimit,
+  /// Committed_AS, CmaTotal, CmaFree, Hugepagesize.
   public func memInfo() -> MemInfo {
     let layout = memory.layout
     let kilobytesPerPage = layout.pageSize / 1024
@@ -19,6 +19,8 @@ extension SimulatedMachine {
     let known: [String: Int] = [
       "MemTotal": managed * kilobytesPerPage, "MemFree": free * kilobytesPerPage,
       "MemAvailable": max(0, free - reserves.totalreservePages) * kilobytesPerPage,
+      "CommitLimit": commitLimitPages * kilobytesPerPage,
+      "Committed_AS": committedASPages * kilobytesPerPage,
       "CmaTotal": cmaTotal * kilobytesPerPage, "CmaFree": cmaFree * kilobytesPerPage,
       "Hugepagesize": (1 << (layout.pageblockOrder)) * kilobytesPerPage,
     ]

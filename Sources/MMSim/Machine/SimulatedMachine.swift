@@ -39,6 +39,13 @@ public struct SimulatedMachine: ~Copyable {
   public internal(set) var oomReports: [OOMReport] = []
   /// The memory cgroups by path; the root `/` always exists.
   public internal(set) var memcgs: [String: MemoryCgroup] = ["/": MemoryCgroup(path: "/")]
+  /// The overcommit sysctls and `vm_committed_as` (Overcommit/); the page counts in it are the
+  /// boot's, ``commitAccounting`` has the current ones.
+  public internal(set) var overcommit: OvercommitAccounting
+  /// Each mm's regions and what they committed, by mm (Tasks/SimulatedMachine+Mmap.swift).
+  public internal(set) var addressSpaces: [Int: AddressSpace] = [:]
+  /// Every commitment `__vm_enough_memory()` refused, oldest first.
+  public internal(set) var commitRefusals: [CommitRefusal] = []
 
   /// What the boot sequence needs beyond the layout.
   public struct Boot: Sendable {
@@ -73,6 +80,7 @@ public struct SimulatedMachine: ~Copyable {
     var cma: [Int] = []
     for zone in layout.zones.indices { cma.append(fresh.cmaPages(zone: zone)) }
     let zones = fresh.watermarkZones
+    overcommit = Self.bootOvercommit(fresh, swapPages: boot.swapPages)
     memory = fresh
     swap = SwapDevice(totalPages: boot.swapPages)
     reserves = WatermarkState(
@@ -92,6 +100,8 @@ public struct SimulatedMachine: ~Copyable {
   /// watermarks and reserves stay the captured ones until a sysctl event recomputes them from
   /// the current managed pages. The captured `min_free_kbytes` is
   /// taken as user-set (a capture cannot tell), so a later THP switch does not lower it.
+  /// The overcommit sysctls start as at boot (the reserves from the captured free memory) with
+  /// nothing committed; write them to match the capture.
   ///
   /// - Throws: ``SeedError`` when the capture's counts cannot be laid out.
   public init(zoneInfo: ZoneInfo, pageTypeInfo: PageTypeInfo, sysVM: SysVM, rules: AllocatorRules)
@@ -100,6 +110,7 @@ public struct SimulatedMachine: ~Copyable {
     let seeded = try PhysicalMemory(zoneInfo: zoneInfo, pageTypeInfo: pageTypeInfo, rules: rules)
     let zones = seeded.watermarkZones
     let layout = seeded.layout
+    overcommit = Self.bootOvercommit(seeded, swapPages: 0)
     memory = seeded
     swap = SwapDevice(totalPages: 0)
     reserves = WatermarkState(

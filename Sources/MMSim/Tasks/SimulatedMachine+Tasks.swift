@@ -11,6 +11,8 @@ public struct TaskFault: Hashable, Sendable {
   public var stoppedBy: AllocationAttempt?
   /// Whether the OOM killer killed the task during its faults (which ends them).
   public var killed = false
+  /// The commitment refused to heap growth the faults needed, which ended them.
+  public var commitRefusal: CommitRefusal?
 }
 
 /// Tasks and the memory they hold (mm/memory.c page faults, kernel/exit.c `exit_mmap()`).
@@ -42,10 +44,10 @@ extension SimulatedMachine {
   /// A task touches `pages` new pages of `use` (anonymous memory by default).
   ///
   /// Each is allocated with `mask` (an anonymous fault's ``anonymousFaultMask(_:)`` unless
-  /// given) and
-  /// mapped, and every 512 pages of address space cost a page-table page (`GFP_PGTABLE_USER`,
+  /// given) and mapped, and every 512 pages of address space cost a page-table page (`GFP_PGTABLE_USER`,
   /// here GFP_KERNEL); the memory cgroup is charged with GFP_KERNEL, as `do_anonymous_page()`
-  /// charges. Stops at the first allocation the allocator does not grant.
+  /// charges. Stops at the first allocation the allocator does not grant, or at heap growth
+  /// `__vm_enough_memory()` refuses (pages beyond the mapped ones: `SimulatedMachine+Mmap`).
   ///
   /// - Precondition: `pid` is a task of the machine.
   public mutating func fault(pid: Int, pages: Int, use: PageUse = .anon, mask: GFPMask? = nil)
@@ -61,7 +63,17 @@ extension SimulatedMachine {
     // Address space is the mm's: threads count on their leader's while it is there.
     let space = tasks[task.mm] != nil ? task.mm : pid
     var touched = tasks[space]?.touchedPages ?? 0
+    // Beyond the mapped pages a fault grows the heap, each page accounted (+Mmap.swift).
+    let mappedBefore = tasks[space]?.totalVMPages ?? 0
+    var mapped = mappedBefore
     for _ in 0..<pages {
+      if touched >= mapped {
+        if let refusal = accountFaultGrowth(pid: pid, use: use, totalVMPages: mapped) {
+          fault.commitRefusal = refusal
+          break
+        }
+        mapped += 1
+      }
       if touched % Self.pagesPerPageTable == 0 {
         let table = allocate(
           order: 0, mask: tableMask, use: .pageTable, owner: owner, current: pid)
@@ -74,11 +86,8 @@ extension SimulatedMachine {
       touched += 1
       fault.pages += 1
     }
-    if var owner = tasks[space] {
-      owner.touchedPages = touched
-      owner.totalVMPages = max(owner.totalVMPages, touched)
-      tasks[space] = owner
-    }
+    settleFaultGrowth(mm: task.mm, space: space, pages: mapped - mappedBefore, use: use)
+    tasks[space]?.touchedPages = touched
     return fault
   }
 
@@ -151,6 +160,7 @@ extension SimulatedMachine {
       }
     }
     swap.releaseEntries(of: UInt32(mm))
+    releaseCommitment(ofMM: mm)
     for sharer in tasks.values where sharer.mm == mm { tasks[sharer.pid] = nil }
     return freed
   }
