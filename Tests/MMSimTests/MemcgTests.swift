@@ -53,6 +53,27 @@ struct MemcgTests {
     #expect(machine.memoryUsage(ofTask: 20).filePages < 600)
   }
 
+  @Test func aGroupAboveMemoryHighReclaimsItsCacheWithoutAnOOM() throws {
+    var machine = try Self.machine()
+    machine.addMemoryCgroup(MemoryCgroup(path: "/web", high: 500))
+    let fault = Self.start(&machine, pid: 30, comm: "nginx", in: "/web", pages: 2000)
+    _ = machine.fault(pid: 30, pages: 1500, use: .file)
+    #expect(fault.pages == 2000)
+    let group = try #require(machine.memcgs["/web"])
+    // The anonymous 2000 pages (and their page tables) cannot be reclaimed without swap; the
+    // cache above high can.
+    #expect(group.events.high > 0 && group.events.max == 0 && group.events.oom == 0)
+    #expect(machine.memoryUsage(ofTask: 30).filePages < 1500)
+    #expect(group.usage < 2004 + 1500)
+  }
+
+  @Test func theLegacyOOMAdjSetsOOMScoreAdj() {
+    var task = SimulatedTask(pid: 1, comm: "init")
+    #expect(task.writeLegacyOOMAdj(-17) && task.oomScoreAdj == -1000)
+    #expect(task.writeLegacyOOMAdj(8) && task.oomScoreAdj == 470)
+    #expect(!task.writeLegacyOOMAdj(16) && task.oomScoreAdj == 470)
+  }
+
   /// The ground-truth run's steps (memcg-oom/max64M dmesg.txt), a bystander outside the groups.
   static func playTheGroundTruthRun(_ machine: inout SimulatedMachine) throws {
     _ = Self.start(&machine, pid: 100, comm: "bystander", in: "/", pages: 5000)

@@ -8,6 +8,8 @@ public struct MemoryCgroup: Hashable, Sendable {
   public let path: String
   /// `memory.max` in pages; `nil` for `max`.
   public var max: Int?
+  /// `memory.high` in pages; `nil` for `max`: above it the group's tasks reclaim from it.
+  public var high: Int?
   /// `memory.swap.max` in pages; `nil` for `max`.
   public var swapMax: Int?
   /// `memory.oom.group`: an OOM kill in the group kills all of it.
@@ -21,6 +23,8 @@ public struct MemoryCgroup: Hashable, Sendable {
 
   /// `memory.events` (hierarchical, as cgroup v2 counts them without `memory_localevents`).
   public struct Events: Hashable, Sendable {
+    /// A charge left the group above `memory.high`.
+    public var high = 0
     /// A charge found the group at `memory.max`.
     public var max = 0
     /// The group's OOM killer was invoked.
@@ -32,9 +36,12 @@ public struct MemoryCgroup: Hashable, Sendable {
   }
 
   /// Creates a group with nothing charged.
-  public init(path: String, max: Int? = nil, swapMax: Int? = nil, oomGroup: Bool = false) {
+  public init(
+    path: String, max: Int? = nil, high: Int? = nil, swapMax: Int? = nil, oomGroup: Bool = false
+  ) {
     self.path = path
     self.max = max
+    self.high = high
     self.swapMax = swapMax
     self.oomGroup = oomGroup
   }

@@ -2,7 +2,8 @@ internal import MMCore
 
 /// Memory cgroups, cgroup v2 semantics (mm/memcontrol.c): a task's pages are charged to its
 /// group and every ancestor; a charge over a `memory.max` reclaims from that group, retries, and
-/// then invokes the group's OOM killer (`try_charge_memcg()`, 6.x order).
+/// then invokes the group's OOM killer (`try_charge_memcg()`, 6.x order); a group left above
+/// `memory.high` is reclaimed down by the charging task.
 ///
 /// **Approximations**: no per-cpu charge stock (so `failcnt` counts one failure per page
 /// attempt, not per 64-page batch), page cache is uncharged when its task exits (the kernel
@@ -83,7 +84,22 @@ extension SimulatedMachine {
       }
     }
     for group in chain { memcgs[group]?.usage += pages }
+    reclaimAboveHigh(chain, mask: mask)
     return nil
+  }
+
+  /// `mem_cgroup_handle_over_high()`: a group left above `memory.high` counts a `high` event
+  /// and has the excess reclaimed by the charging task (best effort; the throttling delay the
+  /// kernel adds when reclaim falls short is not modelled).
+  private mutating func reclaimAboveHigh(_ chain: [String], mask: GFPMask) {
+    for path in chain {
+      guard let group = memcgs[path], let high = group.high, group.usage > high else { continue }
+      memcgEvent(path) { $0.high += 1 }
+      if mask.mayDirectReclaim {
+        _ = reclaimMemcg(
+          path, target: max(group.usage - high, ReclaimControl.swapClusterMax), mask: mask)
+      }
+    }
   }
 
   /// Gives back what a block of `owner` had charged.

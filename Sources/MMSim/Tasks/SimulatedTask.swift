@@ -1,3 +1,5 @@
+internal import MMCore
+
 /// A task of the simulated machine: who it is and what the OOM killer and overcommit look at.
 ///
 /// Its resident memory is not stored here: it is the machine's allocated pages recorded with the
@@ -59,6 +61,14 @@ public struct SimulatedTask: Hashable, Sendable {
     totalVMPages = 0
     touchedPages = 0
     state = .running
+  }
+
+  /// Writes the legacy `/proc/PID/oom_adj` (−17…15), which sets `oom_score_adj`; `false` (the
+  /// kernel's `-EINVAL`) for a value outside the range.
+  public mutating func writeLegacyOOMAdj(_ value: Int) -> Bool {
+    guard let adj = OOMScoreAdj.scoreAdj(forLegacyValue: value) else { return false }
+    oomScoreAdj = adj
+    return true
   }
 
   /// Renames the task (`prctl(PR_SET_NAME)`, `exec`), cut to 15 bytes.
