@@ -196,7 +196,9 @@ func scanOOMLine(
     return .panic(OOMPanic(reason: string(b, s.i..<trimmedEnd(b))))
   }
   if s.skip("Task in ", b) {
-    guard let p = firstIndex(of: " killed as a result of limit of ", in: b, from: s.i) else {
+    guard let p = firstIndex(of: " killed as a result of limit of ", in: b, from: s.i),
+      trimmedEnd(b) > p + 32
+    else {
       throw .needs(.lineText, at: b.count)
     }
     return .memcg(
@@ -313,7 +315,7 @@ private func scanTaskRow(
       throw .invalid("expected a space after a number", at: s.i, expecting: .end)
     }
   }
-  guard s.skip(" ", b), s.i < b.count else { throw .needs(.lineText, at: b.count) }
+  guard s.skip(" ", b), trimmedEnd(b) > s.i else { throw .needs(.lineText, at: b.count) }
   let name = string(b, s.i..<trimmedEnd(b))
   let chosen = layout.flatMap { $0.columns.count == values.count ? $0 : nil }
   guard let layout = chosen ?? inferredLayout(b, start: start, pid: pid, values, name) else {
