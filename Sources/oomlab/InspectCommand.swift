@@ -17,8 +17,6 @@ struct InspectCommand: ParsableCommand {
       the kernel's formulas, and says which history explains each zone: computed at boot, or
       recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the
       live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
-      task's OOM badness and oom_score and names the task a global OOM would kill now.
-      live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
       task's OOM badness and oom_score and names the task a global OOM would kill now. From
       meminfo and the overcommit sysctls it recomputes CommitLimit and says what the
       overcommit mode would grant now.
@@ -57,7 +55,7 @@ struct InspectCommand: ParsableCommand {
       let commit = try memInfo.map { memInfo throws(OvercommitError) in
         try CommitInspection(memInfo: memInfo, sysVM: sysVM, kernel: version, zoneInfo: zoneInfo)
       }
-      let tasks = try directory.taskInspection(kernel: version, sysVM: sysVM)
+      let tasks = try directory.taskInspection(kernel: version, sysVM: sysVM, memInfo: memInfo)
       let report = InspectionReport(watermarks: watermarks, tasks: tasks, commit: commit)
       if json {
         let encoder = JSONEncoder()

@@ -7,16 +7,15 @@ extension ProcDirectory {
   /// The files of a `/proc/PID` directory that the OOM model reads.
   private static let processFiles = ["status", "comm", "oom_score", "oom_score_adj", "oom_adj"]
 
-  /// The processes and meminfo as the OOM killer sees them; `nil` when the directory has no
-  /// `meminfo` or no `<pid>/status`.
+  /// The processes as the OOM killer sees them, against `memInfo`; `nil` without a meminfo or
+  /// when the directory has no `<pid>/status`.
   ///
   /// A process that exits while the live /proc is read (its files vanish or fail to read) is
   /// left out; a file that reads but does not parse is an ``InputError`` naming it.
-  func taskInspection(kernel: KernelVersion, sysVM: SysVM) throws -> TaskInspection? {
-    guard let memText = try text("meminfo") else { return nil }
-    let memInfo = try parsed { () throws(TextParseError) in
-      try MemInfo(parsing: memText, file: (path as NSString).appendingPathComponent("meminfo"))
-    }
+  func taskInspection(kernel: KernelVersion, sysVM: SysVM, memInfo: MemInfo?) throws
+    -> TaskInspection?
+  {
+    guard let memInfo else { return nil }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
     var processes: [ProcessEntry] = []
     for name in names {
@@ -28,19 +27,11 @@ extension ProcDirectory {
       guard files["status"] != nil else { continue }
       let folder = (path as NSString).appendingPathComponent(name)
       processes.append(
-        try parsed { () throws(TextParseError) in
+        try parse { () throws(TextParseError) in
           try ProcessEntry(pid: pid, parsing: files, directory: folder)
         })
     }
     return TaskInspection(
       processes: processes, memInfo: memInfo, sysVM: sysVM, kernel: kernel)
-  }
-
-  private func parsed<T>(_ body: () throws(TextParseError) -> T) throws -> T {
-    do {
-      return try body()
-    } catch {
-      throw InputError(message: error.description)
-    }
   }
 }

@@ -85,7 +85,8 @@ struct ProcDirectory {
 
   private func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-  private func parse<T>(_ body: () throws(TextParseError) -> T) throws -> T {
+  /// Runs a parser, turning its error (file, line, column, reason) into an ``InputError``.
+  func parse<T>(_ body: () throws(TextParseError) -> T) throws -> T {
     do {
       return try body()
     } catch {
