@@ -67,6 +67,45 @@ struct MemcgTests {
     #expect(group.usage < 2004 + 1500)
   }
 
+  /// A charge that finds nothing to reclaim retries 16 times from 5.9 (5 before) after the
+  /// first failure and the drain, then the memcg OOM: the report's failcnt counts the attempts.
+  @Test(arguments: [("6.1.0", 18), ("5.4.0", 7)])
+  func chargeRetriesPerVersion(kernel: String, failures: Int) throws {
+    var machine = SimulatedMachine(
+      layout: .fromRAM(256 << 20, architecture: .x86_64),
+      rules: AllocatorRules(kernel: try KernelVersion(parsing: kernel)))
+    machine.addMemoryCgroup(MemoryCgroup(path: "/t1", max: 2048))
+    #expect(Self.start(&machine, pid: 40, comm: "hog", in: "/t1", pages: 1 << 20).killed)
+    let report = try #require(machine.oomReports.first)
+    #expect(report.memcgCounter("memory")?.failcnt == failures)
+    #expect(machine.memcgs["/t1"]?.events.max == failures)
+  }
+
+  /// `__GFP_HIGH` (GFP_ATOMIC) charges go through over the limit at once, `__GFP_NOFAIL` ones
+  /// after reclaim and an OOM that finds nothing to kill; a non-blocking charge without them
+  /// fails, with no reclaim, no `max` event and no OOM.
+  @Test func atomicAndNoFailChargesGoThroughTheLimit() throws {
+    var machine = try Self.machine()
+    machine.addMemoryCgroup(MemoryCgroup(path: "/small", max: 100))
+    _ = Self.start(&machine, pid: 50, comm: "driver", in: "/small", adj: -1000, pages: 99)
+    #expect(machine.memcgs["/small"]?.usage == 100)
+    let atomic = machine.allocate(
+      order: 0, mask: try SlowPathTests.mask(.atomic), owner: 50, current: 50)
+    #expect(atomic.allocation != nil)
+    #expect(machine.memcgs["/small"]?.events.max == 0)
+    let noFail = machine.allocate(
+      order: 0, mask: try SlowPathTests.mask(.kernel, extra: [.noFail]), owner: 50, current: 50)
+    #expect(noFail.allocation != nil)
+    #expect(machine.memcgs["/small"]?.usage == 102)
+    #expect(machine.oomEvents == [.nothingToKill])
+    let events = machine.memcgs["/small"]?.events.max
+    let noWait = machine.allocate(
+      order: 0, mask: try SlowPathTests.mask(.noWait), owner: 50, current: 50)
+    #expect(noWait.allocation == nil)
+    #expect(machine.memcgs["/small"]?.usage == 102)
+    #expect(machine.memcgs["/small"]?.events.max == events)
+  }
+
   @Test func theLegacyOOMAdjSetsOOMScoreAdj() {
     var task = SimulatedTask(pid: 1, comm: "init")
     #expect(task.writeLegacyOOMAdj(-17) && task.oomScoreAdj == -1000)

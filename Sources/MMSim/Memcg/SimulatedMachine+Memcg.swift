@@ -42,20 +42,27 @@ extension SimulatedMachine {
     return chain
   }
 
-  /// `try_charge_memcg()` for `pages` pages of `owner`: over a limit, memcg reclaim, 16
-  /// fruitless retries, then the memcg OOM killer; returns why the charge failed, or `nil`.
+  /// `try_charge_memcg()` for `pages` pages of `owner`: over a limit, memcg reclaim, 16 (5
+  /// before 5.9) fruitless retries, then the memcg OOM killer; returns why the charge failed, or
+  /// `nil` (a `__GFP_NOFAIL` or `__GFP_HIGH` charge goes through over the limit).
   mutating func chargeMemcg(owner: UInt32, pages: Int, mask: GFPMask, order: Int, current: Int?)
     -> String?
   {
     guard let path = memcgPath(ofOwner: owner) else { return nil }
     let chain = memcgChain(path)
-    var retries = Self.maxReclaimRetries
+    // MEM_CGROUP_RECLAIM_RETRIES (5) until 5.9 took MAX_RECLAIM_RETRIES.
+    let maxRetries = memory.rules.kernel.isAtLeast(5, 9) ? Self.maxReclaimRetries : 5
+    var retries = maxRetries
     var drained = false
+    var failure: String?
     while let limited = chain.first(where: { memcgs[$0].map { $0.margin < pages } ?? false }) {
       memcgs[limited]?.failcnt += 1
+      let atMax = "memory cgroup \(limited) is at memory.max"
+      guard mask.mayDirectReclaim else {
+        failure = atMax
+        break
+      }
       memcgEvent(limited) { $0.max += 1 }
-      let failure = "memory cgroup \(limited) is at memory.max"
-      guard mask.mayDirectReclaim else { return failure }
       let reclaimed = reclaimMemcg(
         limited, target: max(pages, ReclaimControl.swapClusterMax), mask: mask)
       if (memcgs[limited]?.margin ?? 0) >= pages { continue }
@@ -63,26 +70,34 @@ extension SimulatedMachine {
         drained = true
         continue
       }
-      if mask.noRetry { return failure }
+      if mask.noRetry {
+        failure = atMax
+        break
+      }
       if reclaimed > 0 && order <= GFPMask.costlyOrder { continue }
       if retries > 0 {
         retries -= 1
         continue
       }
-      if mask.retryMayFail { return failure }
-      guard order <= GFPMask.costlyOrder else { return failure }
+      guard !mask.retryMayFail && order <= GFPMask.costlyOrder else {
+        failure = atMax
+        break
+      }
       switch oomKiller(.memcg(limited), current: current, mask: mask, order: order) {
       case .killed:
         // A dying task is not given memory past the limit.
-        if let current, tasks[current] == nil { return failure }
-        retries = Self.maxReclaimRetries
+        if let current, tasks[current] == nil { failure = atMax }
+        retries = maxRetries
       case .waitingForVictim(let pid):
         // The kernel retries until the victim exits; here it would never exit on its own.
-        return failure + " while victim \(pid) exits"
+        failure = atMax + " while victim \(pid) exits"
       case .panicked(let message): return message
-      case nil: return failure + " and nothing in it can be killed"
+      case .nothingToKill: failure = atMax + " and nothing in it can be killed"
       }
+      if failure != nil { break }
     }
+    // `nomem:` — __GFP_NOFAIL and __GFP_HIGH charges go through over the limit.
+    if let failure, !mask.noFail && !mask.flags.contains(.high) { return failure }
     for group in chain { memcgs[group]?.usage += pages }
     reclaimAboveHigh(chain, mask: mask)
     return nil
@@ -107,6 +122,7 @@ extension SimulatedMachine {
     guard let path = memcgPath(ofOwner: owner) else { return }
     for path in memcgChain(path) {
       guard var group = memcgs[path] else { continue }
+      assert(group.usage >= pages, "uncharging \(pages) pages from \(path) holding \(group.usage)")
       group.usage -= min(pages, group.usage)
       memcgs[path] = group
     }

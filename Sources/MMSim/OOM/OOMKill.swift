@@ -59,8 +59,6 @@ public struct OOMKill: Hashable, Sendable {
   public var victimMemory: TaskMemoryUsage
   /// The victim's mapped address space (`total_vm`), in pages.
   public var victimTotalVMPages: Int
-  /// What the OOM reaper left of the victim's memory (`anon-rss` 0; page cache and shmem stay).
-  public var afterReaping: TaskMemoryUsage
   /// Pages freed by the victim's exit.
   public var freedPages: Int
   /// The memory cgroup killed whole because of its `memory.oom.group`, if any.
@@ -78,6 +76,8 @@ public enum OOMOutcome: Hashable, Sendable, CustomStringConvertible {
   /// The kernel panicked with this message (`Kernel panic - not syncing: <message>`); the
   /// machine stops.
   case panicked(String)
+  /// A memory cgroup's OOM found nothing to kill (it never panics for that): the charge fails.
+  case nothingToKill
 
   /// The outcome in words.
   public var description: String {
@@ -87,6 +87,7 @@ public enum OOMOutcome: Hashable, Sendable, CustomStringConvertible {
         + " badness \(kill.victim.points) pages, freed \(kill.freedPages) pages"
     case .waitingForVictim(let pid): "waiting for victim \(pid) to release its memory"
     case .panicked(let message): "Kernel panic - not syncing: \(message)"
+    case .nothingToKill: "Out of memory and no killable processes..."
     }
   }
 }

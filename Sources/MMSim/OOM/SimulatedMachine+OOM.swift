@@ -21,20 +21,20 @@ extension SimulatedMachine {
   /// `out_of_memory()` for a request of `order` with `mask`, invoked by task `current` (`nil`:
   /// a context the simulator does not track); records and returns what it did.
   public mutating func outOfMemory(current: Int?, mask: GFPMask, order: Int) -> OOMOutcome {
-    // A global OOM always kills, waits or panics.
     oomKiller(.global, current: current, mask: mask, order: order)
-      ?? .panicked("System is deadlocked on memory")
   }
 
-  /// The OOM killer for `scope`; `nil` when a memory cgroup had nothing to kill (which never
-  /// panics).
+  /// A global OOM's totalpages: RAM (managed pages) + swap.
+  var oomTotalPages: Int { memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages }
+
+  /// The OOM killer for `scope`.
   mutating func oomKiller(_ scope: OOMScope, current: Int?, mask: GFPMask, order: Int)
-    -> OOMOutcome?
+    -> OOMOutcome
   {
     let kernel = memory.rules.kernel
     var memcg: String?
     var candidates = oomCandidates()
-    var totalPages = memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages
+    var totalPages = oomTotalPages
     if case .memcg(let path) = scope, let group = memcgs[path] {
       memcg = path
       memcgEvent(path) { $0.oom += 1 }
@@ -75,8 +75,11 @@ extension SimulatedMachine {
       return record(.waitingForVictim(pid: task.pid))
     case .nothingKillable:
       guard memcg == nil else {
-        oomReports.append(OOMReport(entries: dump + [OOMReport.Entry(.noKillableProcesses)]))
-        return nil
+        // 5.0+ prints the dump and the warning; 4.x printed nothing for a memcg.
+        if kernel.isAtLeast(5, 0) {
+          oomReports.append(OOMReport(entries: dump + [OOMReport.Entry(.noKillableProcesses)]))
+        }
+        return record(.nothingToKill)
       }
       let message =
         kernel.isAtLeast(5, 0)
@@ -91,9 +94,8 @@ extension SimulatedMachine {
   public func oomScore(ofTask pid: Int) -> Int? {
     guard let mm = tasks[pid]?.mm, let process = oomCandidates().first(where: { $0.pid == mm })
     else { return nil }
-    let totalPages = memory.layout.zones.reduce(0) { $0 + $1.managed } + swap.totalPages
     return OOMBadness.oomScore(
-      of: process, totalPages: totalPages, version: memory.rules.kernel,
+      of: process, totalPages: oomTotalPages, version: memory.rules.kernel,
       pageSize: memory.layout.pageSize)
   }
 
@@ -108,8 +110,7 @@ extension SimulatedMachine {
         rssFilePages: memory.filePages, rssShmemPages: memory.shmemPages,
         swapEntries: memory.swapEntries, pageTableBytes: memory.pageTablePages * pageSize,
         oomScoreAdj: task.oomScoreAdj, isKernelThread: task.isKernelThread,
-        isGlobalInit: task.pid == 1, isOOMVictim: task.state == .oomVictim,
-        hasSysAdminCapability: task.hasSysAdmin)
+        isGlobalInit: task.pid == 1, hasSysAdminCapability: task.hasSysAdmin)
     }
   }
 
@@ -128,7 +129,6 @@ extension SimulatedMachine {
       invokedBy: current, mask: mask, order: order, totalPages: totalPages, tasks: candidates,
       victim: victim, runnerUp: runnerUp, reason: reason, victimMemory: before,
       victimTotalVMPages: tasks[mm]?.totalVMPages ?? 0,
-      afterReaping: TaskMemoryUsage(filePages: before.filePages, shmemPages: before.shmemPages),
       freedPages: 0)
     var members: [OOMTask] = []
     if case .memcg(let oomMemcg, let taskMemcg) = reason, let scope = memcgs[oomMemcg] {

@@ -33,9 +33,12 @@ extension SimulatedMachine {
       .header(
         OOMHeader(
           kernel: kernel, comm: comm, gfpMask: mask.rawValue, order: order, oomScoreAdj: adj,
-          oomAdj: OOMScoreAdj.legacyValue(forScoreAdj: adj)))
+          oomAdj: OOMScoreAdj.legacyValue(forScoreAdj: adj),
+          // 4.8–4.9 print the cpuset's mems for a NULL nodemask (oom.md §7.1).
+          nodemask: kernel.isAtLeast(4, 10) ? "(null)" : "0"))
     ]
-    if !kernel.isAtLeast(4, 19) {
+    // The cpuset line lasts as long as the header's nodemask (4.20 prints both).
+    if !kernel.isAtLeast(5, 0) {
       lines.append(.cpuset(OOMCpusetLine(comm: comm, cpuset: "/", memsAllowed: "0")))
     }
     lines.append(
@@ -91,7 +94,9 @@ extension SimulatedMachine {
         .selection(
           OOMKillProcessLine(
             message: kill.reason.message, pid: victim.pid, comm: victim.comm,
-            score: kill.victim.points * 1000 / max(kill.totalPages, 1))))
+            // oom_kill_allocating_task never sets chosen_points: it prints 0.
+            score: kill.reason == .allocatingTask
+              ? 0 : kill.victim.points * 1000 / max(kill.totalPages, 1))))
     }
     lines.append(
       .killed(killedLine(victim, memory: victimMemory, totalVM: kill.victimTotalVMPages, kill)))
@@ -102,7 +107,7 @@ extension SimulatedMachine {
           anonPages: member.rssAnonPages, filePages: member.rssFilePages,
           shmemPages: member.rssShmemPages, swapEntries: member.swapEntries,
           pageTablePages: member.pageTableBytes / self.memory.layout.pageSize)
-        let totalVM = tasks[member.pid]?.totalVMPages ?? kill.victimTotalVMPages
+        let totalVM = tasks[member.pid]?.totalVMPages ?? member.rssPages
         lines.append(.killed(killedLine(member, memory: memory, totalVM: totalVM, kill)))
       }
     }

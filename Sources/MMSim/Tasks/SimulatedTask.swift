@@ -27,9 +27,10 @@ public struct SimulatedTask: Hashable, Sendable {
   /// Pages of address space it has touched, which decides its page-table pages (a thread's are
   /// counted on its leader).
   public internal(set) var touchedPages: Int
-  /// What the task is doing as far as the OOM killer cares.
-  public var state: State
   /// The memory cgroup its new pages are charged to (`/` for the root).
+  ///
+  /// Set it before the task has pages: the simulator uncharges a page from its owner's group at
+  /// the time (the kernel from the group it was charged to).
   public var memcg = "/"
 
   /// A task's life as the OOM killer sees it.
@@ -60,7 +61,6 @@ public struct SimulatedTask: Hashable, Sendable {
     self.hasSysAdmin = hasSysAdmin
     totalVMPages = 0
     touchedPages = 0
-    state = .running
   }
 
   /// Writes the legacy `/proc/PID/oom_adj` (−17…15), which sets `oom_score_adj`; `false` (the
@@ -70,9 +70,6 @@ public struct SimulatedTask: Hashable, Sendable {
     oomScoreAdj = adj
     return true
   }
-
-  /// Renames the task (`prctl(PR_SET_NAME)`, `exec`), cut to 15 bytes.
-  public mutating func rename(_ comm: String) { self.comm = Self.truncatedComm(comm) }
 
   /// `comm` as `strscpy()` into 16 bytes leaves it: the first 15 bytes, never a partial
   /// UTF-8 sequence.
