@@ -113,4 +113,20 @@ struct OOMBadnessTests {
   func unkillableScoresZeroInEveryEra(version: KernelVersion) {
     #expect(OOMBadness.oomScore(badness: nil, totalPages: 100_000, version: version) == 0)
   }
+
+  /// Absurd values from a crafted capture wrap as the kernel's long arithmetic would, and
+  /// never trap.
+  @Test func absurdCapturedValuesDoNotTrap() {
+    let task = OOMTask(
+      pid: 9, comm: "x", rssAnonPages: Int.max / 2, rssFilePages: Int.max / 2,
+      rssShmemPages: Int.max / 2, swapEntries: Int.max, oomScoreAdj: 1000)
+    let points = OOMBadness.points(of: task, totalPages: Int.max, version: KernelVersion(6, 1))
+    #expect(points != nil)
+    _ = OOMBadness.oomScore(of: task, totalPages: 1, version: KernelVersion(4, 9))
+    _ = OvercommitFormulas.commitLimitPages(
+      totalRAMPages: Int.max, hugetlbPages: -1, totalSwapPages: Int.max,
+      settings: OvercommitSettings(
+        ratio: Int.max, adminReserveKbytes: 0, userReserveKbytes: 0),
+      version: KernelVersion(6, 1))
+  }
 }

@@ -122,15 +122,16 @@ extension OOMKillerTests {
       .compactMap(Int.init).sorted()
     return try pids.map { pid in
       let folder = proc.appendingPathComponent(String(pid))
-      let status = try Fixtures.text(of: folder.appendingPathComponent("status"))
-      func field(_ name: String) -> String {
-        status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
-          .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) } ?? ""
+      var files: [String: String] = [:]
+      for name in ["status", "oom_score_adj"] {
+        files[name] = try Fixtures.text(of: folder.appendingPathComponent(name))
       }
-      let anonKB = Int(field("RssAnon").split(separator: " ").first ?? "") ?? 0
-      let adj = try Fixtures.text(of: folder.appendingPathComponent("oom_score_adj"))
-        .trimmingCharacters(in: .whitespacesAndNewlines)
-      return (pid, field("Name"), anonKB / 4, Int(adj) ?? 0)
+      let entry = try ProcessEntry(pid: pid, parsing: files, directory: folder.path)
+      let status = try #require(entry.status)
+      return (
+        pid, try #require(status.name), try #require(status.rssAnon) / 4,
+        try #require(entry.oomScoreAdj)
+      )
     }
   }
 

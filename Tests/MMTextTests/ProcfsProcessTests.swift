@@ -78,7 +78,7 @@ struct ProcfsProcessTests {
     let task = try #require(
       OOMTask(ProcessEntry(pid: 2, status: kthread), version: KernelVersion(6, 1)))
     #expect(task.isKernelThread && task.hasExitedMM)
-    // 4.9–4.14 print VmPMD apart and no RssAnon split before 4.5; badness counts both.
+    // 4.0–4.14 print VmPMD apart and no RssAnon split before 4.5; badness counts both.
     let old = try ProcessStatus(
       parsing: "Name:\told\nVmRSS:\t    8000 kB\nVmPTE:\t      40 kB\nVmPMD:\t      12 kB\n")
     let oldTask = try #require(

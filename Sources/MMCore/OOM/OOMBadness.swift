@@ -49,15 +49,16 @@ public enum OOMBadness {
     of task: OOMTask, totalPages: Int, version: KernelVersion, pageSize: Int = 4096
   ) -> Int? {
     if isUnkillable(task) { return nil }
-    var points = task.rssPages + task.swapEntries + task.pageTableBytes / pageSize
+    var points = task.rssPages &+ task.swapEntries &+ task.pageTableBytes / pageSize
     var adj = task.oomScoreAdj
     let root = task.hasSysAdminCapability == true
     if root && version < rootDiscountOnPoints {
       adj -= 30
     } else if root && version < rootDiscountRemoved {
-      points -= points * 3 / 100
+      points -= points &* 3 / 100
     }
-    points += adj * (totalPages / 1000)
+    // The kernel's long arithmetic: absurd captured values wrap rather than trap.
+    points = points &+ adj &* (totalPages / 1000)
     if version >= signedBadness { return points }
     return max(points, 1)
   }
@@ -69,8 +70,8 @@ public enum OOMBadness {
   /// 0…2000, and 0 when unkillable.
   public static func oomScore(badness: Int?, totalPages: Int, version: KernelVersion) -> Int {
     guard let badness else { return 0 }
-    let perMille = badness * 1000 / max(totalPages, 1)
-    if version >= signedBadness { return (1000 + perMille) * 2 / 3 }
+    let perMille = badness &* 1000 / max(totalPages, 1)
+    if version >= signedBadness { return (1000 &+ perMille) &* 2 / 3 }
     return perMille
   }
 

@@ -1,13 +1,14 @@
 extension OOMTask {
   /// The releases whose `VmPTE` leaves out the PMD pages that `oom_badness()` counts
-  /// (`nr_ptes + nr_pmds`, shown apart as `VmPMD`).
-  public static let separatePMDCount = KernelVersion(4, 9)..<KernelVersion(4, 15)
+  /// (`nr_ptes + nr_pmds`, shown apart as `VmPMD`): 4.0 added both, 4.15 merged them into
+  /// `pgtables_bytes` (as the task table's `nr_pmds` column, ``OOMTaskTableLayout``).
+  public static let separatePMDCount = KernelVersion(4, 0)..<KernelVersion(4, 15)
 
   /// The task a captured `/proc/PID` describes, or `nil` without a `status` file.
   ///
   /// - Resident pages come from `RssAnon`/`RssFile`/`RssShmem`; before 4.5, which prints only
   ///   `VmRSS`, all of it is counted as anon (badness uses only the sum).
-  /// - Page tables are `VmPTE`, plus `VmPMD` in 4.9–4.14; swap entries are `VmSwap`.
+  /// - Page tables are `VmPTE`, plus `VmPMD` in 4.0–4.14; swap entries are `VmSwap`.
   /// - A status without `VmRSS` belongs to a process with no mm (a kernel thread or a zombie).
   /// - `oom_score_adj` comes from its file, else from the legacy `oom_adj`, else 0.
   /// - Pid 1 is the global init. Whether it is an earlier OOM victim is not in /proc, so it

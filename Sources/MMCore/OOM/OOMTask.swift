@@ -23,7 +23,7 @@ public struct OOMTask: Hashable, Sendable {
   /// Swap entries (`MM_SWAPENTS`).
   public var swapEntries: Int
   /// Bytes of page tables the OOM killer counts: `pgtables_bytes` (4.15+); the PTE pages
-  /// (≤ 4.8) or PTE + PMD pages (4.9–4.14) times the page size before that.
+  /// (≤ 3.19) or PTE + PMD pages (4.0–4.14) times the page size before that.
   public var pageTableBytes: Int
   /// `oom_score_adj`, −1000…1000.
   public var oomScoreAdj: Int
@@ -70,5 +70,5 @@ public struct OOMTask: Hashable, Sendable {
   public var oomAdj: Int { OOMScoreAdj.legacyValue(forScoreAdj: oomScoreAdj) }
 
   /// Resident pages: anon + file + shmem (`get_mm_rss()`).
-  public var rssPages: Int { rssAnonPages + rssFilePages + rssShmemPages }
+  public var rssPages: Int { rssAnonPages &+ rssFilePages &+ rssShmemPages }
 }

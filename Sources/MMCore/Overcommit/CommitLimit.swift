@@ -23,7 +23,8 @@ extension OvercommitFormulas {
     let ram =
       settings.kbytes != 0 && OvercommitRules(version).hasOvercommitKbytes
       ? settings.kbytes >> (pageShift - 10)
-      : (totalRAMPages - hugetlbPages) * settings.ratio / 100
-    return ram + totalSwapPages
+      : (totalRAMPages &- hugetlbPages) &* settings.ratio / 100
+    // unsigned long in the kernel: absurd captured values wrap rather than trap.
+    return ram &+ totalSwapPages
   }
 }

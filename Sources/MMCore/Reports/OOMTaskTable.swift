@@ -2,11 +2,11 @@
 ///
 /// Kernel: `dump_tasks()` / `dump_task()` in `mm/oom_kill.c` (../shared/kernel/oom.md §7.3).
 public enum OOMTaskTableLayout: Int, CaseIterable, Hashable, Sendable {
-  /// 2.6.32–3.x: `[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name`.
+  /// 2.6.32–3.4: `[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name`.
   case cpuOOMAdj
-  /// 3.x–4.7: `[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name`.
+  /// 3.5–3.19: `[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name`.
   case nrPtes
-  /// 4.8–4.14: `… rss nr_ptes nr_pmds swapents oom_score_adj name`.
+  /// 4.0–4.14: `… rss nr_ptes nr_pmds swapents oom_score_adj name`.
   case nrPtesPmds
   /// 4.15–4.18: `[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name`.
   case pgtablesBytes

@@ -46,7 +46,7 @@ extension TaskInspection {
       out += "it has oom_score_adj -1000; then:\n"
     case .nothingKillable:
       out += "a global OOM now finds nothing killable and panics "
-      out += "(System is deadlocked on memory)\n"
+      out += "(\(nothingKillablePanic))\n"
     case .killVictim:
       break
     }

@@ -19,6 +19,9 @@ public struct TaskInspection: Codable, Hashable, Sendable {
   public var oomRunnerUp: Choice?
   /// What a global OOM would do now.
   public var oomDecision: Decision
+  /// The panic a global OOM with nothing killable ends in, in the kernel's words: `System is
+  /// deadlocked on memory` (5.0+), `Out of memory and no killable processes...` (before).
+  public var nothingKillablePanic: String
 
   /// A kernel value beside the model's.
   public struct Score: Codable, Hashable, Sendable {
@@ -75,7 +78,7 @@ public struct TaskInspection: Codable, Hashable, Sendable {
     case killAllocatingTask
     /// `vm.panic_on_oom` is set: panic instead of killing.
     case panic
-    /// No task can be chosen: the kernel panics (`System is deadlocked on memory`).
+    /// No task can be chosen: the kernel panics (``TaskInspection/nothingKillablePanic``).
     case nothingKillable
   }
 
@@ -108,6 +111,9 @@ extension TaskInspection {
     let totalPages = (memTotal + (memInfo.swapTotal ?? 0)) >> (pageShift - 10)
     let pageSize = 1 << pageShift
     oomTotalPages = totalPages
+    nothingKillablePanic =
+      kernel >= KernelVersion(5, 0)
+      ? "System is deadlocked on memory" : "Out of memory and no killable processes..."
     self.tasks = zip(entries, tasks).map { entry, task in
       let points = OOMBadness.points(
         of: task, totalPages: totalPages, version: kernel, pageSize: pageSize)
