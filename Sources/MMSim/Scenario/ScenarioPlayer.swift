@@ -1,0 +1,271 @@
+internal import MMCore
+
+extension Scenario {
+  /// Plays the scenario on a virtual clock and returns what happened.
+  ///
+  /// A deterministic discrete-event loop: occurrences run in time order (file order at the same
+  /// time); before each, the background threads woken so far get the CPU (kswapd, kcompactd:
+  /// an **approximation** of the scheduler). Same scenario, same record.
+  ///
+  /// - Parameters:
+  ///   - file: the scenario's file name, for errors.
+  ///   - limit: stop at this virtual time at the latest (`--until`).
+  /// - Throws: ``ScenarioError`` for a machine that cannot be built or a timeline entry that
+  ///   cannot be carried out (an unknown pid, a GFP name the kernel does not have).
+  public func play(file: String = "scenario", until limit: VirtualDuration? = nil)
+    throws(ScenarioError) -> ScenarioRecord
+  {
+    var machine = try SimulatedMachine.booting(self, file: file)
+    var player = ScenarioPlayer(
+      scenario: self, file: file, limit: limit, kernel: machine.memory.rules.kernel)
+    try player.run(&machine)
+    return player.record
+  }
+}
+
+/// The loop behind ``Scenario/play(file:until:)``.
+struct ScenarioPlayer {
+  let scenario: Scenario
+  let file: String
+  var record: ScenarioRecord
+  /// Per timeline entry: the time of its next occurrence (µs) and the occurrences left.
+  private var next: [(time: Int, left: Int)?]
+  /// Blocks to free at a time (µs), from allocations with `hold`.
+  private var held: [(time: Int, blocks: [Allocation])] = []
+  private var ratelimit: WarnAllocRatelimit
+  private let stopAt: Int?
+  private let stopOn: Set<String>
+  private var seenReports = 0
+  private var seenOOMEvents = 0
+  private var seenRefusals = 0
+  private var stopped: String?
+
+  init(scenario: Scenario, file: String, limit: VirtualDuration?, kernel: KernelVersion) {
+    self.scenario = scenario
+    self.file = file
+    record = ScenarioRecord(kernel: kernel)
+    ratelimit = WarnAllocRatelimit(kernel: kernel)
+    let times = [scenario.stop?.at, limit].compactMap { $0?.microseconds }
+    stopAt = times.min()
+    stopOn = Set(scenario.stop?.on ?? [])
+    next = scenario.timeline.map { event in
+      let first = event.at?.microseconds ?? 0
+      guard let every = event.every else { return (first, 1) }
+      var left = event.count ?? Int.max
+      if let until = event.until {
+        let span = until.microseconds - first
+        left = min(left, span < 0 ? 0 : span / max(every.microseconds, 1) + 1)
+      }
+      return left > 0 ? (first, left) : nil
+    }
+  }
+
+  mutating func run(_ machine: inout SimulatedMachine) throws(ScenarioError) {
+    while stopped == nil {
+      let entry = next.indices.compactMap { index in next[index].map { ($0.time, index) } }
+        .min { $0 < $1 }
+      let release = held.indices.min { held[$0].time < held[$1].time }
+      let time = min(entry?.0 ?? Int.max, release.map { held[$0].time } ?? Int.max)
+      guard time != Int.max else {
+        stopped = "the timeline finished"
+        break
+      }
+      if let stopAt, time > stopAt {
+        record.endNanoseconds = UInt64(stopAt) * 1000
+        stopped = "stop at \(VirtualDuration(microseconds: stopAt))"
+        break
+      }
+      record.endNanoseconds = UInt64(time) * 1000
+      backgroundWork(&machine)
+      if let release, held[release].time == time {
+        for block in held.remove(at: release).blocks {
+          machine.memory.free(block.pfn, order: block.order)
+        }
+      } else if let (_, index) = entry {
+        advance(index)
+        try perform(scenario.timeline[index], index: index, on: &machine)
+      }
+      collect(&machine)
+    }
+    record.endedBecause = stopped ?? ""
+    record.snapshots.append(snapshot(of: machine, label: "end"))
+  }
+
+  /// Moves a timeline entry to its next occurrence.
+  private mutating func advance(_ index: Int) {
+    guard let (time, left) = next[index] else { return }
+    let every = scenario.timeline[index].every?.microseconds ?? 0
+    next[index] = left > 1 && every > 0 ? (time + every, left - 1) : nil
+  }
+
+  private var nanoseconds: UInt64 { record.endNanoseconds }
+
+  private func error(_ index: Int, _ key: String, _ reason: String) -> ScenarioError {
+    ScenarioError(file: file, keyPath: "timeline[\(index)].\(key)", reason: reason)
+  }
+
+  /// One occurrence of a timeline entry.
+  private mutating func perform(
+    _ event: EventSpec, index: Int, on machine: inout SimulatedMachine
+  ) throws(ScenarioError) {
+    if let spec = event.allocate {
+      try allocate(spec, index: index, on: &machine)
+    } else if let touch = event.touch {
+      guard machine.tasks[touch.pid] != nil else {
+        throw error(index, "touch.pid", "no task \(touch.pid) is running")
+      }
+      let use = try pageUse(touch.kind ?? "anon", index: index, key: "touch.kind")
+      let pages = touch.size.pages(pageSize: SimulatedMachine.scenarioPageSize) ?? 0
+      _ = machine.fault(pid: touch.pid, pages: pages, use: use)
+    } else if let task = event.start {
+      if let reason = machine.start(task) { throw error(index, "start", reason) }
+    } else if let pid = event.exit {
+      guard machine.tasks[pid] != nil else { throw error(index, "exit", "no task \(pid)") }
+      machine.releaseMemory(ofTask: pid)
+    } else if let sysctls = event.sysctl {
+      for (key, value) in sysctls.sorted(by: { $0.key < $1.key }) {
+        if let reason = machine.writeSysctl(key, value) {
+          throw error(index, "sysctl.\(key)", reason)
+        }
+      }
+    } else if let label = event.snapshot {
+      record.snapshots.append(snapshot(of: machine, label: label))
+      record.events.append(
+        RunEvent(nanoseconds: nanoseconds, kind: .snapshot, detail: label))
+    }
+  }
+
+  private mutating func allocate(
+    _ spec: AllocateSpec, index: Int, on machine: inout SimulatedMachine
+  ) throws(ScenarioError) {
+    let kernel = record.kernel
+    let raw: UInt64
+    if let hex = parseHexMask(spec.gfp) {
+      raw = hex
+    } else {
+      do {
+        raw = try GFPDialect(kernel: kernel).parseNames(spec.gfp)
+      } catch {
+        throw self.error(index, "allocate.gfp", error.description)
+      }
+    }
+    let mask = GFPMask(rawValue: raw, kernel: kernel)
+    let order = spec.order ?? 0
+    let use = try pageUse(spec.use ?? "kernel", index: index, key: "allocate.use")
+    let comm = spec.comm ?? "kworker/0:1"
+    let pid = machine.tasksByPID.first { $0.comm == comm }?.pid
+    var blocks: [Allocation] = []
+    for _ in 0..<(spec.count ?? 1) {
+      let attempt = machine.allocate(order: order, mask: mask, use: use, current: pid)
+      if let block = attempt.allocation {
+        blocks.append(block)
+        continue
+      }
+      if case .failed(let reason) = attempt.outcome {
+        failure(order: order, mask: mask, reason: reason, comm: comm, pid: pid ?? 0, machine)
+      }
+      break
+    }
+    if let hold = spec.hold, !blocks.isEmpty {
+      held.append(((Int(nanoseconds / 1000)) + hold.microseconds, blocks))
+    }
+  }
+
+  /// A failed allocation: the event, and `warn_alloc`'s report unless its rate limit or
+  /// `__GFP_NOWARN` silences it.
+  private mutating func failure(
+    order: Int, mask: GFPMask, reason: String, comm: String, pid: Int,
+    _ machine: borrowing SimulatedMachine
+  ) {
+    record.events.append(
+      RunEvent(
+        nanoseconds: nanoseconds, kind: .allocationFailure, order: order,
+        gfp: "0x" + String(mask.rawValue, radix: 16), detail: reason, pid: pid))
+    if case .report(let suppressed) = ratelimit.decide(mask: mask, at: nanoseconds) {
+      record.log.append(
+        KernelLogEntry(
+          nanoseconds: nanoseconds,
+          report: .allocationFailure(
+            machine.allocationFailureReport(order: order, mask: mask, comm: comm, pid: pid),
+            suppressedBefore: suppressed)))
+    }
+    if stopOn.contains("allocation_failure") { stopped = "stop on allocation_failure" }
+  }
+
+  /// What the OOM killer, overcommit and the background threads did since the last look.
+  private mutating func collect(_ machine: inout SimulatedMachine) {
+    for report in machine.oomReports.dropFirst(seenReports) {
+      record.log.append(KernelLogEntry(nanoseconds: nanoseconds, report: .oom(report)))
+    }
+    seenReports = machine.oomReports.count
+    for outcome in machine.oomEvents.dropFirst(seenOOMEvents) {
+      switch outcome {
+      case .killed(let kill):
+        record.events.append(
+          RunEvent(
+            nanoseconds: nanoseconds, kind: .oomKill, order: kill.order,
+            gfp: "0x" + String(kill.mask.rawValue, radix: 16),
+            detail: "\(kill.reason.message): killed \(kill.victim.task.pid) "
+              + "(\(kill.victim.task.comm)), badness \(kill.victim.points) pages",
+            pid: kill.victim.task.pid))
+        if stopOn.contains("oom_kill") { stopped = "stop on oom_kill" }
+      case .panicked(let message):
+        record.events.append(RunEvent(nanoseconds: nanoseconds, kind: .panic, detail: message))
+        stopped = "panic: \(message)"
+      case .waitingForVictim, .nothingToKill:
+        break
+      }
+    }
+    seenOOMEvents = machine.oomEvents.count
+    for refusal in machine.commitRefusals.dropFirst(seenRefusals) {
+      record.events.append(
+        RunEvent(
+          nanoseconds: nanoseconds, kind: .commitRefused,
+          detail: "__vm_enough_memory refused \(refusal.pages) pages (overcommit_memory "
+            + "\(refusal.mode.rawValue), CommitLimit \(refusal.commitLimitPages) pages, "
+            + "Committed_AS \(refusal.committedASPages) pages)",
+          pid: refusal.pid))
+    }
+    seenRefusals = machine.commitRefusals.count
+  }
+
+  /// Lets kswapd and kcompactd run; records the runs that did something.
+  private mutating func backgroundWork(_ machine: inout SimulatedMachine) {
+    let work = machine.runBackgroundWork()
+    for run in work.kswapd where run.reclaim.reclaimed > 0 {
+      record.events.append(
+        RunEvent(
+          nanoseconds: nanoseconds, kind: .kswapd,
+          detail: "reclaimed \(run.reclaim.reclaimed) pages" + (run.boosted ? " (boost)" : "")))
+    }
+    for run in work.kcompactd where run.migrated > 0 {
+      record.events.append(
+        RunEvent(
+          nanoseconds: nanoseconds, kind: .kcompactd,
+          detail: "order \(run.order): migrated \(run.migrated) pages"))
+    }
+  }
+
+  private func snapshot(of machine: borrowing SimulatedMachine, label: String) -> ProcSnapshot {
+    var scores: [Int: Int] = [:]
+    for task in machine.tasksByPID { scores[task.pid] = machine.oomScore(ofTask: task.pid) }
+    return ProcSnapshot(
+      nanoseconds: nanoseconds, label: label, memInfo: machine.memInfo(),
+      vmStat: machine.vmStat(), buddyInfo: machine.memory.buddyInfo(),
+      pageTypeInfo: machine.memory.pageTypeInfo(), zoneInfo: machine.memory.zoneInfo(),
+      oomScores: scores)
+  }
+
+  /// A page use named in a scenario.
+  private func pageUse(_ name: String, index: Int, key: String) throws(ScenarioError) -> PageUse {
+    let uses: [String: PageUse] = [
+      "kernel": .kernel, "anon": .anon, "file": .file, "shmem": .shmem,
+      "slab": .slabUnreclaimable, "slab_reclaimable": .slabReclaimable,
+    ]
+    guard let use = uses[name] else {
+      throw error(
+        index, key, "'\(name)' is not one of \(uses.keys.sorted().joined(separator: ", "))")
+    }
+    return use
+  }
+}

@@ -1,0 +1,84 @@
+import MMCore
+import MMSim
+import Testing
+
+/// Playing scenarios on the virtual clock.
+@Suite(.timeLimit(.minutes(2)))
+struct ScenarioPlayTests {
+  static func size(_ text: String) -> MemorySize {
+    (try? MemorySize(parsing: text)) ?? MemorySize(bytes: 0)
+  }
+
+  static func time(_ text: String) -> VirtualDuration {
+    (try? VirtualDuration(parsing: text)) ?? VirtualDuration(microseconds: 0)
+  }
+
+  /// The seed case as values (the bundled YAML says the same).
+  static let seed = Scenario(
+    name: "seed-cma-leak", kernel: "4.9.56",
+    machine: MachineSpec(
+      arch: "generic",
+      zones: [
+        ZoneSpec(
+          kind: "Normal", startPFN: 1, present: size("1048572 kB"), managed: size("734568 kB"))
+      ], pageblockOrder: 10, cma: [CMASpec(zone: "Normal", size: size("352 MiB"))]),
+    tasks: [TaskSpec(pid: 179, comm: "AiApp", rss: RSSSpec(anon: size("13080 kB")))],
+    timeline: [
+      EventSpec(
+        at: time("0 s"), allocate: AllocateSpec(gfp: "GFP_KERNEL", count: 2663, use: "slab")),
+      EventSpec(
+        at: time("1 s"),
+        allocate: AllocateSpec(gfp: "GFP_HIGHUSER_MOVABLE", count: 90557, use: "file")),
+      EventSpec(
+        at: time("2 s"), every: time("10 ms"), count: 6164,
+        allocate: AllocateSpec(order: 2, gfp: "GFP_KERNEL", use: "kernel")),
+      EventSpec(
+        at: time("64 s"),
+        allocate: AllocateSpec(gfp: "GFP_HIGHUSER_MOVABLE", count: 24512, use: "file")),
+      EventSpec(
+        at: time("65 s"),
+        allocate: AllocateSpec(order: 10, gfp: "GFP_ATOMIC|__GFP_COMP", comm: "AiApp")),
+    ],
+    stop: StopSpec(on: ["allocation_failure"]))
+
+  @Test func theSeedCaseFailsWithTheFreeMemoryInCMA() throws {
+    let record = try Self.seed.play()
+    let failure = try #require(record.events.first { $0.kind == .allocationFailure })
+    #expect(failure.order == 10 && failure.gfp == "0x2084020" && failure.pid == 179)
+    #expect(failure.nanoseconds == 65_000_000_000)
+    #expect(record.endedBecause == "stop on allocation_failure")
+    guard case .allocationFailure(let report, let suppressed)? = record.log.first?.report else {
+      Issue.record("no warn_alloc report")
+      return
+    }
+    #expect(suppressed == 0)
+    #expect(report.header?.comm == "AiApp")
+    let normal = try #require(report.showMem?.freeAreas.first)
+    // Every free order-10 block is CMA, and most free memory is.
+    #expect(normal.orders[10].migrateTypes == [.cma])
+    let end = try #require(record.snapshots.last)
+    let free = try #require(end.memInfo.value(named: "MemFree"))
+    let cma = try #require(end.memInfo.value(named: "CmaFree"))
+    #expect(cma * 10 >= free * 9)
+    #expect(abs(free - 248_344) * 10 < 248_344)
+  }
+
+  @Test func runsAreDeterministic() throws {
+    #expect(try Self.seed.play() == Self.seed.play())
+  }
+
+  @Test func aTimelineEntryForAnUnknownTaskIsAnError() {
+    var scenario = Self.seed
+    scenario.timeline = [EventSpec(touch: TouchSpec(pid: 999, size: Self.size("4 MiB")))]
+    #expect(
+      throws: ScenarioError(
+        file: "s.yaml", keyPath: "timeline[0].touch.pid", reason: "no task 999 is running")
+    ) { try scenario.play(file: "s.yaml") }
+  }
+
+  @Test func aCMAAreaLargerThanItsZoneIsAnError() {
+    var scenario = Self.seed
+    scenario.machine.cma = [CMASpec(zone: "Normal", size: Self.size("1 GiB"))]
+    #expect(throws: ScenarioError.self) { try scenario.play() }
+  }
+}
