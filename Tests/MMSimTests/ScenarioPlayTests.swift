@@ -72,7 +72,7 @@ struct ScenarioPlayTests {
     scenario.timeline = [EventSpec(touch: TouchSpec(pid: 999, size: Self.size("4 MiB")))]
     #expect(
       throws: ScenarioError(
-        file: "s.yaml", keyPath: "timeline[0].touch.pid", reason: "no task 999 is running")
+        file: "s.yaml", keyPath: "timeline[0].touch.pid", reason: "no task 999 in the scenario")
     ) { try scenario.play(file: "s.yaml") }
   }
 

@@ -39,6 +39,8 @@ struct ScenarioPlayer {
   private var seenOOMEvents = 0
   private var seenRefusals = 0
   private var stopped: String?
+  /// Every pid the scenario starts: touching or ending one that has died is a no-op.
+  private let declaredPIDs: Set<Int>
 
   init(scenario: Scenario, file: String, limit: VirtualDuration?, kernel: KernelVersion) {
     self.scenario = scenario
@@ -48,6 +50,8 @@ struct ScenarioPlayer {
     let times = [scenario.stop?.at, limit].compactMap { $0?.microseconds }
     stopAt = times.min()
     stopOn = Set(scenario.stop?.on ?? [])
+    declaredPIDs = Set(
+      (scenario.tasks ?? []).map(\.pid) + scenario.timeline.compactMap(\.start?.pid))
     next = scenario.timeline.map { event in
       let first = event.at?.microseconds ?? 0
       guard let every = event.every else { return (first, 1) }
@@ -112,7 +116,8 @@ struct ScenarioPlayer {
       try allocate(spec, index: index, on: &machine)
     } else if let touch = event.touch {
       guard machine.tasks[touch.pid] != nil else {
-        throw error(index, "touch.pid", "no task \(touch.pid) is running")
+        if declaredPIDs.contains(touch.pid) { return }  // killed or exited earlier
+        throw error(index, "touch.pid", "no task \(touch.pid) in the scenario")
       }
       let use = try pageUse(touch.kind ?? "anon", index: index, key: "touch.kind")
       let pages = touch.size.pages(pageSize: SimulatedMachine.scenarioPageSize) ?? 0
@@ -120,7 +125,10 @@ struct ScenarioPlayer {
     } else if let task = event.start {
       if let reason = machine.start(task) { throw error(index, "start", reason) }
     } else if let pid = event.exit {
-      guard machine.tasks[pid] != nil else { throw error(index, "exit", "no task \(pid)") }
+      guard machine.tasks[pid] != nil else {
+        if declaredPIDs.contains(pid) { return }
+        throw error(index, "exit", "no task \(pid) in the scenario")
+      }
       machine.releaseMemory(ofTask: pid)
     } else if let sysctls = event.sysctl {
       for (key, value) in sysctls.sorted(by: { $0.key < $1.key }) {

@@ -1,0 +1,47 @@
+import MMCore
+import MMDiagnose
+import MMSim
+import MMText
+import Testing
+
+/// What `oomlab run` writes: the kernel log reads back through the same scanner as a real log.
+@Suite(.timeLimit(.minutes(2)))
+struct ScenarioOutputTests {
+  /// A 256 MiB 6.1 machine without swap where a hog grows until the OOM killer kills it, and a
+  /// GFP_NOWAIT order-3 request fails once memory is short.
+  static func scenario() throws -> Scenario {
+    Scenario(
+      name: "hog", kernel: "6.1.0",
+      machine: MachineSpec(ram: try MemorySize(parsing: "256 MiB")),
+      tasks: [TaskSpec(pid: 300, comm: "sshd", oomScoreAdj: -1000)],
+      timeline: [
+        EventSpec(at: try VirtualDuration(parsing: "1 s"), start: TaskSpec(pid: 400, comm: "hog")),
+        EventSpec(
+          at: try VirtualDuration(parsing: "2 s"), every: try VirtualDuration(parsing: "100 ms"),
+          count: 40,
+          touch: TouchSpec(pid: 400, size: try MemorySize(parsing: "8 MiB"))),
+        EventSpec(
+          at: try VirtualDuration(parsing: "5 s"),
+          allocate: AllocateSpec(order: 3, gfp: "GFP_NOWAIT", count: 5000, use: "kernel")),
+      ])
+  }
+
+  @Test func theKernelLogParsesBackIntoTheRecordsReports() throws {
+    let record = try Self.scenario().play()
+    let log = record.kernelLog
+    #expect(
+      log.split(separator: "\n").allSatisfy { $0.hasPrefix("[") && $0.dropFirst(14).first == " " })
+    let ooms = OOMReport.findAll(in: log)
+    let recorded = record.log.compactMap { entry -> OOMReport? in
+      if case .oom(let report) = entry.report { return report }
+      return nil
+    }
+    #expect(!recorded.isEmpty)
+    #expect(ooms.map(\.report.withoutSourceLines) == recorded)
+    let kills = record.events.filter { $0.kind == .oomKill }
+    #expect(kills.first?.pid == 400)
+    #expect(record.summary.contains("The OOM killer ran \(kills.count) time"))
+    #expect(record.eventsJSONLines.split(separator: "\n").count == record.events.count)
+    #expect(record.snapshotFiles["proc/end/meminfo"]?.hasPrefix("MemTotal:") == true)
+  }
+}
