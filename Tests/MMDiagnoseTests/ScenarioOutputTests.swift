@@ -23,6 +23,7 @@ struct ScenarioOutputTests {
         EventSpec(
           at: try VirtualDuration(parsing: "5 s"),
           allocate: AllocateSpec(order: 3, gfp: "GFP_NOWAIT", count: 5000, use: "kernel")),
+        EventSpec(at: try VirtualDuration(parsing: "8 s"), snapshot: "late"),
       ])
   }
 
@@ -43,5 +44,18 @@ struct ScenarioOutputTests {
     #expect(record.summary.contains("The OOM killer ran \(kills.count) time"))
     #expect(record.eventsJSONLines.split(separator: "\n").count == record.events.count)
     #expect(record.snapshotFiles["proc/end/meminfo"]?.hasPrefix("MemTotal:") == true)
+    // One sample per virtual second from 0 to the end; the hog's RSS grows, then it is killed.
+    let csv = record.timelineCSV.split(separator: "\n")
+    #expect(csv.first?.hasPrefix("time_s,DMA_free,DMA_min,DMA_low,DMA_high,DMA32_free") == true)
+    #expect(
+      csv.first?.hasSuffix("MemFree_kB,MemAvailable_kB,Committed_AS_kB,rss_300,rss_400") == true)
+    #expect(record.samples.count == Int(record.endNanoseconds / 1_000_000_000) + 1)
+    #expect(csv.count == record.samples.count + 1)
+    let hog = record.samples.map { $0.rss[400] ?? -1 }
+    #expect(hog.first == 0 && hog.contains { $0 > 10_000 })
+    let killedAt = try #require(kills.first?.nanoseconds)
+    let after = record.samples.filter { $0.nanoseconds > killedAt }
+    #expect(after.count >= 2 && after.allSatisfy { $0.rss[400] == 0 })
+    #expect(record.snapshots.map(\.label) == ["late", "end"])
   }
 }

@@ -40,6 +40,30 @@ extension ScenarioRecord {
       .map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
   }
 
+  /// The samples as CSV: time in seconds, per zone free/min/low/high pages, MemFree,
+  /// MemAvailable and Committed_AS in kB, each declared task's resident pages.
+  public var timelineCSV: String {
+    let zones = samples.first?.zones.map(\.name) ?? []
+    var header = ["time_s"]
+    for zone in zones { header += ["free", "min", "low", "high"].map { "\(zone)_\($0)" } }
+    header += ["MemFree_kB", "MemAvailable_kB", "Committed_AS_kB"]
+    header += declaredPIDs.map { "rss_\($0)" }
+    var out = header.joined(separator: ",") + "\n"
+    for sample in samples {
+      var row = [
+        String(Self.timestamp(sample.nanoseconds).dropFirst().dropLast())
+          .trimmingCharacters(in: .whitespaces)
+      ]
+      for zone in sample.zones {
+        row += [zone.free, zone.min, zone.low, zone.high].map(String.init)
+      }
+      row += [sample.memFree, sample.memAvailable, sample.committedAS].map(String.init)
+      row += declaredPIDs.map { String(sample.rss[$0] ?? 0) }
+      out += row.joined(separator: ",") + "\n"
+    }
+    return out
+  }
+
   /// Each snapshot's files as `/proc` shows them, by relative path
   /// (`proc/<label>/meminfo`, `proc/<label>/<pid>/oom_score`).
   public var snapshotFiles: [String: String] {

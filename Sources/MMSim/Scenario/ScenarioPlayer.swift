@@ -46,6 +46,8 @@ struct ScenarioPlayer {
     self.scenario = scenario
     self.file = file
     record = ScenarioRecord(kernel: kernel)
+    record.declaredPIDs =
+      (scenario.tasks ?? []).map(\.pid) + scenario.timeline.compactMap(\.start?.pid)
     ratelimit = WarnAllocRatelimit(kernel: kernel)
     let times = [scenario.stop?.at, limit].compactMap { $0?.microseconds }
     stopAt = times.min()
@@ -79,6 +81,7 @@ struct ScenarioPlayer {
         stopped = "stop at \(VirtualDuration(microseconds: stopAt))"
         break
       }
+      sample(&machine, upTo: time)
       record.endNanoseconds = UInt64(time) * 1000
       backgroundWork(&machine)
       if let release, held[release].time == time {
@@ -92,7 +95,40 @@ struct ScenarioPlayer {
       collect(&machine)
     }
     record.endedBecause = stopped ?? ""
+    sample(&machine, upTo: Int(record.endNanoseconds / 1000))
     record.snapshots.append(snapshot(of: machine, label: "end"))
+  }
+
+  /// Samples the machine at every interval boundary up to `time` (µs) not sampled yet: the
+  /// state before what happens at `time`.
+  private mutating func sample(_ machine: inout SimulatedMachine, upTo time: Int) {
+    let interval = record.sampleInterval.microseconds
+    var next = record.samples.count * interval
+    guard next <= time else { return }
+    let memInfo = machine.memInfo()
+    let usage = machine.memoryUsageByTask()
+    var rss: [Int: Int] = [:]
+    for pid in record.declaredPIDs {
+      rss[pid] = machine.tasks[pid].map { usage[$0.mm]?.residentPages ?? 0 } ?? 0
+    }
+    let zones = machine.memory.layout.zones.indices.compactMap { zone -> TimelineSample.Zone? in
+      let span = machine.memory.layout.zones[zone]
+      guard span.managed > 0 else { return nil }
+      let marks = machine.memory.zoneSettings(zone).watermarks
+      return TimelineSample.Zone(
+        name: span.kind.kernelName, free: machine.memory.freePages(zone: zone),
+        min: marks.min + marks.boost, low: marks.low + marks.boost,
+        high: marks.high + marks.boost)
+    }
+    while next <= time {
+      record.samples.append(
+        TimelineSample(
+          nanoseconds: UInt64(next) * 1000, zones: zones,
+          memFree: memInfo.value(named: "MemFree") ?? 0,
+          memAvailable: memInfo.value(named: "MemAvailable") ?? 0,
+          committedAS: memInfo.value(named: "Committed_AS") ?? 0, rss: rss))
+      next += interval
+    }
   }
 
   /// Moves a timeline entry to its next occurrence.

@@ -60,6 +60,31 @@ public struct ProcSnapshot: Hashable, Sendable {
   public var oomScores: [Int: Int]
 }
 
+/// The machine's state at one point of the fixed sampling interval (`timeline.csv`).
+public struct TimelineSample: Hashable, Sendable {
+  /// One zone's free pages and watermarks (boost included).
+  public struct Zone: Hashable, Sendable {
+    /// The zone's name (`DMA32`, `Normal`).
+    public var name: String
+    public var free: Int
+    public var min: Int
+    public var low: Int
+    public var high: Int
+  }
+
+  /// Nanoseconds since simulated boot.
+  public var nanoseconds: UInt64
+  /// The populated zones, in layout order.
+  public var zones: [Zone]
+  /// MemFree, MemAvailable and Committed_AS in kB.
+  public var memFree: Int
+  public var memAvailable: Int
+  public var committedAS: Int
+  /// Resident pages (anon + file + shmem) of each task the scenario declares, by pid; 0 once
+  /// it has ended.
+  public var rss: [Int: Int]
+}
+
 /// A run's record: the kernel log, the events, the snapshots, and why it ended.
 public struct ScenarioRecord: Hashable, Sendable {
   /// The kernel the run behaved as.
@@ -70,6 +95,12 @@ public struct ScenarioRecord: Hashable, Sendable {
   public var events: [RunEvent] = []
   /// The snapshots the timeline asked for (and one at the end).
   public var snapshots: [ProcSnapshot] = []
+  /// The state every ``sampleInterval`` of virtual time, from 0.
+  public var samples: [TimelineSample] = []
+  /// The sampling interval (1 s).
+  public var sampleInterval = VirtualDuration(microseconds: 1_000_000)
+  /// The pids of the tasks the scenario declares, in order (the columns of the samples).
+  public var declaredPIDs: [Int] = []
   /// The virtual time the run ended at.
   public var endNanoseconds: UInt64 = 0
   /// Why it ended: `timeline finished`, `stop at 120 s`, `stop on allocation_failure`, `panic`.
