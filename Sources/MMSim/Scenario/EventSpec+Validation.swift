@@ -12,10 +12,14 @@ extension EventSpec {
   func validate(
     at path: ScenarioPath, gfp: GFPDialect, cgroups: Set<String>, in locator: ScenarioLocator
   ) throws(ScenarioError) {
-    let present = zip(
+    let given = zip(
       Self.actions,
       [allocate != nil, touch != nil, start != nil, exit != nil, sysctl != nil, snapshot != nil]
     ).filter(\.1).map(\.0)
+    let fileOrder = locator.keys(at: path) ?? []
+    let present = given.sorted {
+      (fileOrder.firstIndex(of: $0) ?? 0) < (fileOrder.firstIndex(of: $1) ?? 0)
+    }
     guard let first = present.first else {
       throw locator.error(
         at: path, "no action (give one of " + Self.actions.joined(separator: ", ") + ")")
