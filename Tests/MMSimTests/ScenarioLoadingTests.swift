@@ -131,6 +131,11 @@ private let brokenScenarios: [BrokenScenario] = [
     column: 5, keyPath: "timeline[0].exit",
     reason: "one action per entry, and this one also has 'allocate'"),
   .init(
+    label: "two actions, in file order",
+    yaml: entry("  - exit: 300\n    allocate: {gfp: GFP_KERNEL}\n"),
+    line: 6, column: 5, keyPath: "timeline[0].allocate",
+    reason: "one action per entry, and this one also has 'exit'"),
+  .init(
     label: "no action", yaml: entry("  - at: 1 s\n"), line: 5, column: 5, keyPath: "timeline[0]",
     reason: "no action"),
   .init(
