@@ -24,6 +24,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(
       url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
@@ -34,7 +35,9 @@ let package = Package(
       name: "MMCore", dependencies: ["_MMUtilities"], exclude: ["README.md"],
       swiftSettings: strictSettings),
     .target(
-      name: "MMSim", dependencies: ["MMCore", "_MMUtilities"], exclude: ["README.md"],
+      name: "MMSim",
+      dependencies: ["MMCore", "_MMUtilities", .product(name: "Yams", package: "Yams")],
+      exclude: ["README.md"],
       swiftSettings: strictSettings),
     .target(
       name: "MMText", dependencies: ["MMCore", "_MMUtilities"], exclude: ["README.md"],

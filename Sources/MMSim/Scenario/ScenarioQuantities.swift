@@ -44,6 +44,9 @@ public struct MemorySize: Hashable, Sendable, Codable, CustomStringConvertible {
   /// Reads `64 MiB`, `2048kB`, `1.5 GiB`, `300 pages` or `4096` (bytes).
   public init(parsing text: String) throws(ParseError) {
     let trimmed = text.trimmingWhitespace
+    guard !trimmed.hasPrefix("-") else {
+      throw ParseError(text: text, reason: "a size cannot be negative")
+    }
     let digits = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
     let suffix = trimmed.dropFirst(digits.count).trimmingWhitespace
     guard !digits.isEmpty else {
@@ -146,6 +149,9 @@ public struct VirtualDuration: Hashable, Sendable, Comparable, Codable, CustomSt
   /// Reads a number with `us`, `ms`, `s`, `min` or `h`.
   public init(parsing text: String) throws(ParseError) {
     let trimmed = text.trimmingWhitespace
+    guard !trimmed.hasPrefix("-") else {
+      throw ParseError(text: text, reason: "a duration cannot be negative")
+    }
     let digits = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
     let suffix = trimmed.dropFirst(digits.count).trimmingWhitespace
     let scales = ["us": 1, "ms": 1000, "s": 1_000_000, "min": 60_000_000, "h": 3_600_000_000]
