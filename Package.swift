@@ -53,6 +53,7 @@ let package = Package(
         "MMCore", "MMText", "MMDiagnose",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      resources: [.copy("scenarios")],
       swiftSettings: strictSettings),
 
     // Tests (fixtures live in Tests/Fixtures and are found with #filePath)

@@ -93,6 +93,14 @@ struct AllocFailureReplayTests {
     #expect(ours.nodes.map { $0.fields.map(\.name) } == theirs.nodes.map { $0.fields.map(\.name) })
     #expect(ours.zones.map { $0.fields.map(\.name) } == theirs.zones.map { $0.fields.map(\.name) })
     #expect(ours.lines.count == theirs.lines.count)
+    // The closing `N pages <label>` lines carry the kernel's labels.
+    let labels = { (block: ShowMem) in
+      block.lines.compactMap { line -> String? in
+        if case .pages(_, let label) = line { return label }
+        return nil
+      }
+    }
+    #expect(labels(ours) == labels(theirs))
     #expect(ours.lowmemReserves == theirs.lowmemReserves)
     // The zone free counts at the failure are the kernel's (DMA 2944 kB, DMA32 17308 kB).
     #expect(ours.freeAreas.map(\.totalKilobytes) == theirs.freeAreas.map(\.totalKilobytes))

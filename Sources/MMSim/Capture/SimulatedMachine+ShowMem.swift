@@ -93,20 +93,20 @@ extension SimulatedMachine {
       lines.append(.totalSwap(kilobytes: swap.totalPages * kb))
     }
     let zones = memory.layout.zones
-    lines.append(.pages(count: zones.reduce(0) { $0 + $1.present }, label: "pages RAM"))
+    lines.append(.pages(count: zones.reduce(0) { $0 + $1.present }, label: "RAM"))
     lines.append(
       .pages(
         count: zones.filter { $0.kind == .highmem || $0.kind == .movable }.reduce(0) {
           $0 + $1.present
         },
-        label: "pages HighMem/MovableOnly"))
+        label: "HighMem/MovableOnly"))
     lines.append(
-      .pages(count: zones.reduce(0) { $0 + $1.present - $1.managed }, label: "pages reserved"))
+      .pages(count: zones.reduce(0) { $0 + $1.present - $1.managed }, label: "reserved"))
     if memory.layout.migrateTypes.contains(.cma) {
       let cma = zones.indices.reduce(0) { $0 + memory.cmaPages(zone: $1) }
-      lines.append(.pages(count: cma, label: "pages cma reserved"))
+      lines.append(.pages(count: cma, label: "cma reserved"))
     }
-    if config.memoryFailure { lines.append(.pages(count: 0, label: "pages hwpoisoned")) }
+    if config.memoryFailure { lines.append(.pages(count: 0, label: "hwpoisoned")) }
     return ShowMem(lines: lines)
   }
 
