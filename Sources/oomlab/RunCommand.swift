@@ -51,7 +51,12 @@ struct RunCommand: ParsableCommand {
       if let kernel { scenario.kernel = kernel }
       if let seed { scenario.seed = seed }
       let limit = try until.map(Self.duration)
-      let record = try scenario.play(file: file, until: limit)
+      let record: ScenarioRecord
+      do {
+        record = try scenario.play(file: file, until: limit)
+      } catch {
+        throw error.placed(in: text)
+      }
       if let out { try write(record, to: out) }
       if json {
         print(record.eventsJSONLines, terminator: "")

@@ -82,3 +82,41 @@ struct ScenarioPlayTests {
     #expect(throws: ScenarioError.self) { try scenario.play() }
   }
 }
+
+extension ScenarioPlayTests {
+  /// Errors found when the machine is built or the timeline played are placed at their key.
+  @Test(arguments: [
+    (
+      "  cma:\n    - zone: Normal\n      size: 2 GiB\n", "machine.cma[0].size", 10, 7,
+      "larger than the Normal zone's managed memory"
+    ),
+    (
+      "sysctl:\n  vm.overcommit_memory: 7\n", "sysctl.vm.overcommit_memory", 9, 3,
+      "must be 0, 1 or 2"
+    ),
+  ])
+  func errorsAfterLoadingArePlacedInTheFile(
+    extra: String, keyPath: String, line: Int, column: Int, reason: String
+  ) throws {
+    let yaml = """
+      name: t
+      kernel: 6.1.0
+      machine:
+        arch: generic
+        zones:
+          - kind: Normal
+            present: 1 GiB
+
+      """ + extra + "timeline: []\n"
+    let scenario = try Scenario(yaml: yaml, file: "t.yaml")
+    do {
+      _ = try scenario.play(file: "t.yaml")
+      Issue.record("played")
+    } catch {
+      let placed = error.placed(in: yaml)
+      #expect(placed.keyPath == keyPath)
+      #expect(placed.line == line && placed.column == column, "\(placed)")
+      #expect(placed.reason == reason)
+    }
+  }
+}
