@@ -32,6 +32,11 @@ extension ScenarioRecord {
     return clock.logTimestamp
   }
 
+  /// A virtual time in seconds with microseconds (`65.000000`).
+  static func seconds(_ nanoseconds: UInt64) -> String {
+    String(timestamp(nanoseconds).dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+  }
+
   /// The events, one JSON object per line.
   public var eventsJSONLines: String {
     let encoder = JSONEncoder()
@@ -50,10 +55,7 @@ extension ScenarioRecord {
     header += declaredPIDs.map { "rss_\($0)" }
     var out = header.joined(separator: ",") + "\n"
     for sample in samples {
-      var row = [
-        String(Self.timestamp(sample.nanoseconds).dropFirst().dropLast())
-          .trimmingCharacters(in: .whitespaces)
-      ]
+      var row = [Self.seconds(sample.nanoseconds)]
       for zone in sample.zones {
         row += [zone.free, zone.min, zone.low, zone.high].map(String.init)
       }
@@ -86,10 +88,7 @@ extension ScenarioRecord {
   /// kills, a panic, or that nothing failed.
   public var summary: String {
     var sentences: [String] = []
-    let time = { (event: RunEvent) in
-      String(Self.timestamp(event.nanoseconds).dropFirst().dropLast())
-        .trimmingCharacters(in: .whitespaces) + " s"
-    }
+    let time = { (event: RunEvent) in Self.seconds(event.nanoseconds) + " s" }
     let failures = events.filter { $0.kind == .allocationFailure }
     if let first = failures.first {
       let names =
@@ -123,9 +122,7 @@ extension ScenarioRecord {
       sentences.append("At \(time(panic)) the kernel panicked: \(panic.detail)")
     }
     if sentences.isEmpty {
-      sentences.append(
-        "Nothing failed in \(Self.timestamp(endNanoseconds).dropFirst().dropLast()) s of virtual time"
-      )
+      sentences.append("Nothing failed in \(Self.seconds(endNanoseconds)) s of virtual time")
     }
     return sentences.joined(separator: ". ") + ". The run ended: \(endedBecause).\n"
   }
