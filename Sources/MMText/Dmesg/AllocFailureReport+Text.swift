@@ -17,16 +17,20 @@ extension AllocFailureReport {
     /// quoted-printable `=3D`, a task name printed apart from its message) and the fields that
     /// could not be read, in log order; empty for an undamaged report.
     public var problems: [TextParseError]
+    /// The 1-based log line each of `report.showMem.lines` was read from (the first, for a
+    /// hard-wrapped or `KERN_CONT`-joined line); empty when the report has no block.
+    public var showMemLines: [Int]
 
     /// Creates a finding.
     public init(
       report: AllocFailureReport, lines: ClosedRange<Int>, kernel: KernelVersion?,
-      problems: [TextParseError]
+      problems: [TextParseError], showMemLines: [Int] = []
     ) {
       self.report = report
       self.lines = lines
       self.kernel = kernel
       self.problems = problems
+      self.showMemLines = showMemLines
     }
   }
 
@@ -100,7 +104,7 @@ extension AllocFailureReport {
       found.append(
         Found(
           report: report, lines: scanner.lines[first].number...scanner.lines[last].number,
-          kernel: readAs, problems: sortedProblems(problems)))
+          kernel: readAs, problems: sortedProblems(problems), showMemLines: body.showMemLines))
     }
     found += headlessReports(&scanner, headerStarts: starts, kernel: fallback)
     return found.sorted { $0.lines.lowerBound < $1.lines.lowerBound }
@@ -163,7 +167,7 @@ extension AllocFailureReport {
       found.append(
         Found(
           report: report, lines: scanner.lines[start].number...scanner.lines[last].number,
-          kernel: readAs, problems: sortedProblems(problems)))
+          kernel: readAs, problems: sortedProblems(problems), showMemLines: body.showMemLines))
       j = max(j, last)
     }
     return found

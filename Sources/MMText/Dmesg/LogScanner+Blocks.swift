@@ -4,6 +4,9 @@ internal import _MMUtilities
 /// A `Mem-Info:` block read from a log.
 struct ShowMemAssembly {
   var showMem: ShowMem
+  /// The 1-based log line each of the block's lines was read from (the first, for a joined
+  /// line).
+  var sourceLines: [Int]
   /// The last line (index) the block took.
   var lastLine: Int
   /// What was wrong or repaired.
@@ -16,6 +19,8 @@ struct BodyAssembly {
   var taskLineIndex = 0
   var trace: [String] = []
   var showMem: ShowMem?
+  /// The 1-based log line of each of ``showMem``'s lines.
+  var showMemLines: [Int] = []
   /// The last line (index) the body took, `nil` when it took none.
   var lastLine: Int?
   var problems: [TextParseError] = []
@@ -32,6 +37,7 @@ extension LogScanner {
     -> ShowMemAssembly
   {
     var block: [ShowMem.Line] = []
+    var sourceLines: [Int] = []
     var problems: [TextParseError] = []
     var lastLine = start
     if memInfoLine { consumed[start] = true }
@@ -84,6 +90,7 @@ extension LogScanner {
       for (line, logical) in read {
         if case .pages = line { sawTotals = true }
         block.append(line)
+        sourceLines.append(lines[logical.lines.first ?? k].number)
         for piece in logical.lines {
           consumed[piece] = true
           lastLine = max(lastLine, piece)
@@ -98,7 +105,9 @@ extension LogScanner {
           at: lastLine, offset: bytes.span.extracting(message(lastLine)).count,
           "the Mem-Info block ends before its page totals (cut short?)"))
     }
-    return ShowMemAssembly(showMem: ShowMem(lines: block), lastLine: lastLine, problems: problems)
+    return ShowMemAssembly(
+      showMem: ShowMem(lines: block), sourceLines: sourceLines, lastLine: lastLine,
+      problems: problems)
   }
 
   /// Reads one line of a `Mem-Info:` block, joining its hard-wrapped continuations and
@@ -210,6 +219,7 @@ extension LogScanner {
         }
         let block = assembleShowMem(from: k, memInfoLine: memInfo, limit: limit)
         body.showMem = block.showMem
+        body.showMemLines = block.sourceLines
         body.problems += block.problems
         body.lastLine = block.lastLine
         break
