@@ -1,0 +1,76 @@
+internal import ArgumentParser
+internal import Foundation
+internal import MMCore
+internal import MMDiagnose
+
+/// `oomlab explain`: find every allocation-failure and OOM report in kernel logs and say why
+/// each happened, with the numbers as evidence.
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain",
+    abstract: "Find allocation-failure and OOM reports in kernel logs and explain each.",
+    discussion: """
+      Reads each LOG (plain text; '-' or no LOG reads standard input), finds every page
+      allocation failure, vmalloc failure, global and memcg OOM report in it, decodes the
+      request for the report's kernel, and lists findings (the cause first) with the log lines
+      their numbers come from and a remedy. Compressed logs are not read: decompress first
+      (zcat kern.log.2.gz | oomlab explain). The finding catalogue and the JSON schema are in
+      docs/explain.md.
+      """)
+
+  @Argument(help: "Kernel log files ('-' for standard input; none: standard input).")
+  var logs: [String] = []
+
+  @Option(help: "The kernel release to read reports as when the log names none, e.g. 4.9.56.")
+  var kernel: String?
+
+  @Flag(help: "Print a JSON array of report objects instead of text.")
+  var json = false
+
+  func run() throws {
+    let version: KernelVersion?
+    do {
+      version = try kernel.map { text throws(KernelVersionError) in
+        try KernelVersion(parsing: text)
+      }
+    } catch {
+      throw failure(error.description, status: 2)
+    }
+    var explanations: [ReportExplanation] = []
+    for path in logs.isEmpty ? ["-"] : logs {
+      let data: Data
+      do {
+        data =
+          path == "-"
+          ? FileHandle.standardInput.readDataToEndOfFile()
+          : try Data(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw failure("cannot read \(path): \(error.localizedDescription)", status: 1)
+      }
+      if data.starts(with: [0x1f, 0x8b]) {
+        throw failure(
+          "\(path) is gzip-compressed; decompress it first (zcat \(path) | oomlab explain)",
+          status: 1)
+      }
+      explanations += ReportExplanation.explainAll(
+        in: String(decoding: data, as: UTF8.self), file: path, kernel: version)
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      print(String(decoding: try encoder.encode(explanations), as: UTF8.self))
+      return
+    }
+    if explanations.isEmpty {
+      print("no allocation-failure or OOM report found")
+      return
+    }
+    var out = ""
+    for (index, explanation) in explanations.enumerated() {
+      if index > 0 { out += "\n" }
+      if logs.count > 1, let file = explanation.file { out += "\(file):\n" }
+      out += explanation.text(number: index + 1)
+    }
+    print(out, terminator: "")
+  }
+}
