@@ -18,9 +18,10 @@ struct AllocFailureDiagnosis {
   /// The 1-based log lines of the header.
   var headerLines: [Int]
 
-  /// The zones the request may allocate from: those at or below `gfp_zone()`'s zone.
+  /// The zones the request may allocate from: those at or below `gfp_zone()`'s zone; none for
+  /// an order no kernel allocates (above 20: a damaged header), so no zone rule runs.
   var usableZones: [ReportedZone] {
-    guard let highest = mask.zone else { return [] }
+    guard let highest = mask.zone, (0...20).contains(order) else { return [] }
     return zones.filter { ($0.state.kind ?? .normal) <= highest }
   }
 
@@ -78,15 +79,15 @@ extension AllocFailureDiagnosis {
   var cmaUnusable: Finding? {
     guard !mayUseCMA else { return nil }
     let zones = usableZones
-    let free = zones.reduce(0) { $0 + $1.freeKilobytes }
-    let cma = zones.reduce(0) { $0 + $1.freeCMAKilobytes }
-    let anyBlocks = zones.reduce(0) { $0 + $1.blockKilobytes(from: order) { _ in true } }
-    let usableBlocks = zones.reduce(0) { $0 + $1.blockKilobytes(from: order, usable: counts) }
+    let free = zones.reduce(0) { $0 &+ $1.freeKilobytes }
+    let cma = zones.reduce(0) { $0 &+ $1.freeCMAKilobytes }
+    let anyBlocks = zones.reduce(0) { $0 &+ $1.blockKilobytes(from: order) { _ in true } }
+    let usableBlocks = zones.reduce(0) { $0 &+ $1.blockKilobytes(from: order, usable: counts) }
     let cmaBlocks = zones.reduce(0) {
-      $0 + $1.blockKilobytes(from: order) { $0 == .cma }
+      $0 &+ $1.blockKilobytes(from: order) { $0 == .cma }
     }
     let onlyCMABlocks = anyBlocks > 0 && usableBlocks == 0 && cmaBlocks > 0
-    guard cma > 0, cma * 2 > free || onlyCMABlocks else { return nil }
+    guard cma > 0, cma > free &- cma || onlyCMABlocks else { return nil }
     var evidence = [
       "\(headerAt)\(requestText): migratetype \(mask.migrateType?.kernelName ?? "invalid"), "
         + "so no ALLOC_CMA (only movable requests may use CMA pageblocks)"
@@ -102,7 +103,7 @@ extension AllocFailureDiagnosis {
       evidence.append(
         "\(ReportedZone.at(zone.stateLine))\(zone.name) free:\(zone.freeKilobytes)kB "
           + "free_cma:\(zone.freeCMAKilobytes)kB: "
-          + "\(kilobytesText(zone.freeKilobytes - zone.freeCMAKilobytes)) not CMA")
+          + "\(kilobytesText(zone.freeKilobytes &- zone.freeCMAKilobytes)) not CMA")
       if zone.freeArea != nil, order > 0 {
         let zoneCMA = zone.blockKilobytes(from: order) { $0 == .cma }
         let zoneUsable = zone.blockKilobytes(from: order, usable: counts)
@@ -136,17 +137,17 @@ extension AllocFailureDiagnosis {
     guard order > 0 else { return nil }
     let zones = usableZones.filter { $0.freeArea != nil }
     guard !zones.isEmpty else { return nil }
-    let needed = (1 << order) * (zones.first?.pageKilobytes ?? 4)
+    let needed = (1 << order) &* (zones.first?.pageKilobytes ?? 4)
     let usableFree = zones.reduce(0) {
-      $0 + $1.freeKilobytes - (mayUseCMA ? 0 : $1.freeCMAKilobytes)
+      $0 &+ $1.freeKilobytes &- (mayUseCMA ? 0 : $1.freeCMAKilobytes)
     }
-    let blocks = zones.reduce(0) { $0 + $1.blockKilobytes(from: order, usable: counts) }
+    let blocks = zones.reduce(0) { $0 &+ $1.blockKilobytes(from: order, usable: counts) }
     guard blocks == 0, usableFree >= needed else { return nil }
     var evidence = [
       "\(headerAt)\(requestText) needs one free block of \(kilobytesText(needed))"
     ]
     for zone in zones {
-      let usable = zone.freeKilobytes - (mayUseCMA ? 0 : zone.freeCMAKilobytes)
+      let usable = zone.freeKilobytes &- (mayUseCMA ? 0 : zone.freeCMAKilobytes)
       var largest = "none"
       for (o, entry) in (zone.freeArea?.orders ?? []).enumerated() where entry.count > 0 {
         if entry.migrateTypes?.contains(where: counts) ?? true {
@@ -191,13 +192,14 @@ extension AllocFailureDiagnosis {
       let min = rules.effectiveMin(mark: minKB / page, flags: flags)
       let reserve = lowmemReserve(of: zone)
       let lowText = zone.state["low"].map { ", low \($0 / page)" } ?? ""
-      let fails = usable <= min + reserve
+      let limit = min &+ reserve
+      let fails = usable <= limit
       if fails { below.append(zone.name) }
       evidence.append(
         "\(ReportedZone.at(zone.stateLine))\(zone.name): free \(inputs.freePages) pages − "
-          + "\((1 << order) - 1) (order) − \(flags.contains(.cma) ? 0 : inputs.freeCMAPages) "
+          + "\((1 << order) &- 1) (order) − \(flags.contains(.cma) ? 0 : inputs.freeCMAPages) "
           + "(CMA) − highatomic = \(usable) usable; min \(minKB / page)\(lowText) pages, "
-          + "min for these alloc flags \(min) + lowmem_reserve \(reserve) = \(min + reserve): "
+          + "min for these alloc flags \(min) + lowmem_reserve \(reserve) = \(limit): "
           + (fails ? "below" : "above"))
     }
     guard !below.isEmpty else { return nil }
@@ -256,7 +258,7 @@ extension AllocFailureDiagnosis {
     guard order > GFPMask.costlyOrder, !mask.retryMayFail, !mask.noFail,
       !mask.flags.contains(.repeatAlloc)
     else { return nil }
-    let size = (1 << order) * (zones.first?.pageKilobytes ?? 4)
+    let size = (1 << order) &* (zones.first?.pageKilobytes ?? 4)
     return Finding(
       id: "costly-order",
       title: "order \(order) (\(kilobytesText(size)) contiguous) is above "

@@ -39,11 +39,12 @@ extension Finding {
 
 /// Formats kilobytes as the log prints them, with MiB for scale: `248344 kB (242.5 MiB)`.
 func kilobytesText(_ kilobytes: Int) -> String {
-  let tenths = (kilobytes * 10 + 512) / 1024
+  let tenths = (kilobytes &* 10 &+ 512) / 1024
   return "\(kilobytes) kB (\(tenths / 10).\(tenths % 10) MiB)"
 }
 
 /// `part` as a whole percentage of `whole` (0 when `whole` is 0).
 func percent(_ part: Int, of whole: Int) -> Int {
-  whole > 0 ? part * 100 / whole : 0
+  guard whole > 0 else { return 0 }
+  return part > Int.max / 100 ? part / max(whole / 100, 1) : part * 100 / whole
 }

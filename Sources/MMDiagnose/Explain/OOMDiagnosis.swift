@@ -30,7 +30,7 @@ struct OOMDiagnosis {
       let file = row.rssAnon == nil ? 0 : row.rssFile ?? 0
       let shmem = row.rssAnon == nil ? 0 : row.rssShmem ?? 0
       let pageTables =
-        row.pgtablesBytes ?? ((row.nrPtes ?? 0) + (row["nr_pmds"] ?? 0)) * pageBytes
+        row.pgtablesBytes ?? ((row.nrPtes ?? 0) &+ (row["nr_pmds"] ?? 0)) &* pageBytes
       let swap = row.swapents ?? 0
       let task = OOMTask(
         pid: row.pid, comm: row.name, uid: row.uid, rssAnonPages: anon, rssFilePages: file,
@@ -56,7 +56,7 @@ struct OOMDiagnosis {
         $0.name == "swap" ? $0.limitKilobytes / 4 : max(0, $0.limitKilobytes / 4 - pages)
       }
       if let swapLimit, let swapPages, swapPages > 0 {
-        pages += min(swapLimit, swapPages)
+        pages &+= min(swapLimit, swapPages)
         source += " + min(swap limit, total swap)"
       }
       return (max(pages, 1), source)
@@ -64,7 +64,7 @@ struct OOMDiagnosis {
     guard let block = report.showMem, let ram = block.pages("RAM") else { return nil }
     let reserved = block.pages("reserved") ?? 0
     return (
-      ram - reserved + (swapPages ?? 0),
+      ram &- reserved &+ (swapPages ?? 0),
       "\(ram) pages RAM − \(reserved) reserved + \(swapPages ?? 0) swap pages"
     )
   }
@@ -85,7 +85,7 @@ struct OOMDiagnosis {
   /// A row as evidence: its numbers and badness.
   private func rowText(_ row: Row, points: Int?, total: Int) -> String {
     let task = row.task
-    let adjTerm = task.oomScoreAdj * (total / 1000)
+    let adjTerm = task.oomScoreAdj &* (total / 1000)
     return "\(at(row.line))[\(task.pid)] \(task.comm): rss \(task.rssPages) + swapents "
       + "\(task.swapEntries) + page tables \(task.pageTableBytes / 4096) pages, oom_score_adj "
       + "\(task.oomScoreAdj) (× \(total / 1000) = \(adjTerm)) → badness "
@@ -100,32 +100,38 @@ extension OOMDiagnosis {
   var memcgLimit: Finding? {
     guard report.isMemcg else { return nil }
     var evidence: [String] = []
-    let memory = report.memcgCounter("memory")
-    if let memory {
-      let counterLine = line {
-        if case .memcg(.counter(let c)) = $0 { return c.name == "memory" }
-        return false
+    var atLimit: [MemcgCounter] = []
+    var path = report.summary?.oomMemcg
+    for entry in report.entries {
+      let at = self.at(entry.sourceLine)
+      switch entry.line {
+      case .memcg(.counter(let counter)):
+        let share = percent(counter.usageKilobytes, of: counter.limitKilobytes)
+        if share >= 99 { atLimit.append(counter) }
+        evidence.append(
+          "\(at)\(counter.name): usage \(counter.usageKilobytes)kB, limit "
+            + "\(counter.limitKilobytes)kB (\(share)%), failcnt \(counter.failcnt)")
+      case .memcg(.taskIn(_, let limit)):
+        path = path ?? limit
+        evidence.append("\(at)the limit of \(limit) was hit")
+      case .summary(let summary) where summary.oomMemcg != nil:
+        evidence.append(
+          "\(at)constraint \(summary.constraint), oom_memcg=\(summary.oomMemcg ?? "")")
+      case .killed(let killed) where killed.message == "Memory cgroup out of memory":
+        evidence.append("\(at)Memory cgroup out of memory: killed \(killed.comm)")
+      case .selection(let selection) where selection.message == "Memory cgroup out of memory":
+        evidence.append("\(at)Memory cgroup out of memory: chose \(selection.comm)")
+      default:
+        continue
       }
-      evidence.append(
-        "\(at(counterLine))memory: usage \(memory.usageKilobytes)kB, limit "
-          + "\(memory.limitKilobytes)kB (\(percent(memory.usageKilobytes, of: memory.limitKilobytes))%), "
-          + "failcnt \(memory.failcnt)")
     }
-    let path: String? =
-      report.summary?.oomMemcg
-      ?? report.memcg.lazy.compactMap { line -> String? in
-        if case .taskIn(_, let limit) = line { return limit }
-        return nil
-      }.first
-    if let summary = report.summary, let memcg = summary.oomMemcg {
-      evidence.append(
-        "\(at(line { if case .summary = $0 { true } else { false } }))"
-          + "constraint \(summary.constraint), oom_memcg=\(memcg)")
-    }
-    let limitText = memory.map { " at its limit of \(kilobytesText($0.limitKilobytes))" } ?? ""
+    let limitText =
+      atLimit.first.map {
+        " (\($0.name) at its limit of \(kilobytesText($0.limitKilobytes)))"
+      } ?? ""
     return Finding(
       id: "memcg-limit",
-      title: "a memory cgroup\(path.map { " (\($0))" } ?? "") ran out\(limitText), not the "
+      title: "a memory cgroup\(path.map { " \($0)" } ?? "") ran out\(limitText), not the "
         + "machine: the kill was limited to its tasks",
       evidence: evidence,
       remedy: "Raise the cgroup's limit (memory.max, v1 memory.limit_in_bytes) to what the "
@@ -142,13 +148,13 @@ extension OOMDiagnosis {
   var leakSuspect: Finding? {
     let rows = self.rows
     guard rows.count >= 2 else { return nil }
-    let total = rows.reduce(0) { $0 + $1.task.rssPages }
+    let total = rows.reduce(0) { $0 &+ $1.task.rssPages }
     guard total > 0, let top = rows.max(by: { $0.task.rssPages < $1.task.rssPages }),
-      top.task.rssPages * 2 > total
+      top.task.rssPages > total &- top.task.rssPages
     else { return nil }
     var evidence = [
       "\(at(top.line))[\(top.task.pid)] \(top.task.comm): rss \(top.task.rssPages) pages = "
-        + "\(kilobytesText(top.task.rssPages * 4)), \(percent(top.task.rssPages, of: total))% "
+        + "\(kilobytesText(top.task.rssPages &* 4)), \(percent(top.task.rssPages, of: total))% "
         + "of the \(total) pages resident in the \(rows.count) listed tasks"
     ]
     if let totalPages {

@@ -78,9 +78,9 @@ struct ReportedZone {
     var total = 0
     for (o, entry) in freeArea.orders.enumerated() where o >= order && entry.count > 0 {
       if let types = entry.migrateTypes {
-        if types.contains(where: usable) { total += entry.kilobytes }
+        if types.contains(where: usable) { total &+= entry.count &* entry.blockKilobytes }
       } else {
-        total += entry.kilobytes
+        total &+= entry.count &* entry.blockKilobytes
       }
     }
     return total
