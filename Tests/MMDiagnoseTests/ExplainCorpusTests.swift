@@ -67,8 +67,15 @@ struct ExplainCorpusTests {
     "corpus/posted/061-oom-unknown-x86_64.log": [.oom],
   ]
 
+  /// Every fixture's explanations, computed once for all tests.
+  static let explained: [URL: [ReportExplanation]] = Dictionary(
+    uniqueKeysWithValues: (corpus + groundTruthReports).map { file in
+      let text = (try? Fixtures.text(of: file)) ?? ""
+      return (file, ReportExplanation.explainAll(in: text, file: Fixtures.relativePath(file)))
+    })
+
   static func explain(_ file: URL) throws -> [ReportExplanation] {
-    ReportExplanation.explainAll(in: try Fixtures.text(of: file), file: Fixtures.relativePath(file))
+    try #require(explained[file], "\(Fixtures.relativePath(file)) was not explained")
   }
 
   @Test func everyCorpusFileIsListed() {

@@ -46,8 +46,9 @@ struct ExplainRobustnessTests {
   func mutatedLogsNeverCrash(file: URL) throws {
     var random = SplitMix64(seed: UInt64(truncatingIfNeeded: file.path.utf8.count) &* 7919)
     var lines = try Fixtures.lines(of: file)
-    for _ in 0..<6 {
-      lines = Self.mutate(lines, &random)
+    // Three rounds of two mutations each, explained after every round.
+    for _ in 0..<3 {
+      lines = Self.mutate(Self.mutate(lines, &random), &random)
       let text = lines.joined(separator: "\n")
       // Garbage may hold newlines of its own.
       let lineCount = text.utf8.count { $0 == UInt8(ascii: "\n") } + 1
