@@ -18,6 +18,21 @@ struct AllocFailureDiagnosis {
   /// The 1-based log lines of the header.
   var headerLines: [Int]
 
+  /// Reads the zones and the free-page counters of a report's `Mem-Info:` block (none without
+  /// one); `sourceLines[i]` is the log line of `showMem.lines[i]`.
+  init(mask: GFPMask, order: Int, showMem: ShowMem?, sourceLines: [Int], headerLines: [Int]) {
+    self.mask = mask
+    self.order = order
+    self.headerLines = headerLines
+    zones = showMem.map { ReportedZone.zones(of: $0, sourceLines: sourceLines) } ?? []
+    for (index, line) in (showMem?.lines ?? []).enumerated() {
+      guard case .counters(let values) = line, values.contains(where: { $0.name == "free" })
+      else { continue }
+      counters = (values, index < sourceLines.count ? sourceLines[index] : nil)
+      break
+    }
+  }
+
   /// The zones the request may allocate from: those at or below `gfp_zone()`'s zone; none for
   /// an order no kernel allocates (above 20: a damaged header), so no zone rule runs.
   var usableZones: [ReportedZone] {

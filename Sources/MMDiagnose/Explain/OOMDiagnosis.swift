@@ -77,11 +77,6 @@ struct OOMDiagnosis {
   /// `line N: ` for a known line.
   private func at(_ line: Int?) -> String { ReportedZone.at(line) }
 
-  /// The log line of the first entry matching `predicate`.
-  private func line(where predicate: (OOMReport.Line) -> Bool) -> Int? {
-    report.entries.first { predicate($0.line) }?.sourceLine
-  }
-
   /// A row as evidence: its numbers and badness.
   private func rowText(_ row: Row, points: Int?, total: Int) -> String {
     let task = row.task

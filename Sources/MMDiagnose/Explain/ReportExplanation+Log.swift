@@ -43,27 +43,13 @@ extension ReportExplanation {
     let decoding = header?.gfpMask.flatMap {
       decode(mask: $0, printedNames: header?.gfpNames, kernel: version, order: order ?? 0)
     }
-    var findings: [Finding] = []
-    if let decoding, let showMem = report.showMem {
-      var counters: (values: [NamedValue], line: Int?)?
-      for (index, line) in showMem.lines.enumerated() {
-        guard case .counters(let values) = line, values.contains(where: { $0.name == "free" })
-        else { continue }
-        counters = (values, index < found.showMemLines.count ? found.showMemLines[index] : nil)
-        break
-      }
-      let diagnosis = AllocFailureDiagnosis(
-        mask: decoding.mask, order: order ?? 0,
-        zones: ReportedZone.zones(of: showMem, sourceLines: found.showMemLines),
-        counters: counters, headerLines: report.headerLines)
-      findings = diagnosis.findings
-    } else if let decoding {
-      findings =
+    let findings =
+      decoding.map {
         AllocFailureDiagnosis(
-          mask: decoding.mask, order: order ?? 0, zones: [], counters: nil,
-          headerLines: report.headerLines
+          mask: $0.mask, order: order ?? 0, showMem: report.showMem,
+          sourceLines: found.showMemLines, headerLines: report.headerLines
         ).findings
-    }
+      } ?? []
     return ReportExplanation(
       kind: kind, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
       kernel: version?.description,
