@@ -175,6 +175,19 @@ struct ExplainCorpusTests {
     #expect(checked == 8)
   }
 
+  /// 3.7's DMA zone is below min + lowmem_reserve[Normal] (7 + 4003 > 3961) while DMA32 is
+  /// above (1638 + 756 < 37923): lowmem protection, weighed below the costly order.
+  @Test func oneProtectedZoneBelowItsReserveIsNotTheCause() throws {
+    let file = Fixtures.root.appendingPathComponent(
+      "corpus/posted/010-allocfail-3.7.10-x86_64.log")
+    let report = try #require(try Self.explain(file).first)
+    #expect(report.findings.map(\.id) == ["costly-order", "below-watermark"])
+    let below = try #require(report.findings.last)
+    #expect(below.title.hasPrefix("Node 0 DMA at or below"))
+    #expect(below.evidence.contains { $0.hasSuffix("7 + lowmem_reserve 4003 = 4010: below") })
+    #expect(below.evidence.contains { $0.hasSuffix("1638 + lowmem_reserve 756 = 2394: above") })
+  }
+
   @Test func memcgReportsBlameTheLimit() throws {
     for file in Self.corpus where Self.expectedKinds[Fixtures.relativePath(file)] == [.memcg] {
       let report = try #require(try Self.explain(file).first)

@@ -225,7 +225,7 @@ extension AllocFailureDiagnosis {
         ? "every zone the request may use is at or below its min watermark + lowmem_reserve: "
           + "out of memory for this request (\(below.joined(separator: ", ")))"
         : "\(below.joined(separator: ", ")) at or below min watermark + lowmem_reserve for "
-          + "this request",
+          + "this request; other zones it may use are above theirs",
       evidence: evidence + [
         "alloc flags (\(mask.kernel) rules): "
           + flags.names(kernel: mask.kernel).joined(separator: "|")
@@ -234,7 +234,7 @@ extension AllocFailureDiagnosis {
         + "free memory ahead of atomic demand; find what holds the memory (the Mem-Info "
         + "counters: slab, anon, page cache) and reduce or limit it; drop caches only as a "
         + "diagnostic (echo 3 > /proc/sys/vm/drop_caches).",
-      weight: all ? 90 : 50)
+      weight: all ? 90 : 30)
   }
 }
 
