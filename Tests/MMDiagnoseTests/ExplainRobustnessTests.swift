@@ -6,7 +6,9 @@ import _MMUtilities
 
 /// Damaged logs (cut, shuffled, overwritten, padded with huge lines and binary garbage) are
 /// explained without a crash or a hang, and what is found stays inside the text.
-@Suite(.timeLimit(.minutes(2)))
+///
+/// Serialized: the cases are CPU-bound and would crowd out other suites' time limits.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct ExplainRobustnessTests {
   static let logs: [URL] =
     Fixtures.files(under: "corpus").filter { $0.pathExtension == "log" }
