@@ -105,5 +105,12 @@ let package = Package(
       path: "Benchmarks/Pressure",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "Scenario",
+      dependencies: ["MMSim", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/Scenario",
+      exclude: ["desktop-16g-hour.yaml"],
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ]
 )

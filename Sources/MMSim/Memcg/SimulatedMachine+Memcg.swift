@@ -31,6 +31,14 @@ extension SimulatedMachine {
     owner == 0 ? nil : tasks[Int(owner)].map(\.memcg)
   }
 
+  /// Whether `path` is the root group with neither `memory.max` nor `memory.high`: a charge
+  /// there only moves its usage (the fast path of the charge and uncharge below, which the
+  /// general path would reach after finding no limit to check).
+  private func isUnlimitedRoot(_ path: String) -> Bool {
+    guard path == "/", let root = memcgs[path] else { return false }
+    return root.max == nil && root.high == nil
+  }
+
   /// The group and its ancestors, the group first.
   func memcgChain(_ path: String) -> [String] {
     var chain: [String] = []
@@ -49,6 +57,10 @@ extension SimulatedMachine {
     -> String?
   {
     guard let path = memcgPath(ofOwner: owner) else { return nil }
+    if isUnlimitedRoot(path) {
+      memcgs[path]?.usage += pages
+      return nil
+    }
     let chain = memcgChain(path)
     // MEM_CGROUP_RECLAIM_RETRIES (5) until 5.9 took MAX_RECLAIM_RETRIES.
     let maxRetries = memory.rules.kernel.isAtLeast(5, 9) ? Self.maxReclaimRetries : 5
@@ -120,6 +132,11 @@ extension SimulatedMachine {
   /// Gives back what a block of `owner` had charged.
   mutating func unchargeMemcg(owner: UInt32, pages: Int) {
     guard let path = memcgPath(ofOwner: owner) else { return }
+    if isUnlimitedRoot(path), let usage = memcgs[path]?.usage {
+      assert(usage >= pages, "uncharging \(pages) pages from / holding \(usage)")
+      memcgs[path]?.usage = usage - min(pages, usage)
+      return
+    }
     for path in memcgChain(path) {
       guard var group = memcgs[path] else { continue }
       assert(group.usage >= pages, "uncharging \(pages) pages from \(path) holding \(group.usage)")

@@ -7,8 +7,8 @@ extension PhysicalMemory {
   /// never queued twice, only unlinked from a list it is on); this full walk is for tests to call
   /// between operations.
   ///
-  /// Checks every free list, per-cpu list and counter against the frames, and that each managed
-  /// frame belongs to exactly one block.
+  /// Checks every free list, per-cpu list and counter against the frames, that each managed
+  /// frame belongs to exactly one block, and each owner's page counts against its blocks.
   ///
   /// - Complexity: O(frames).
   public func invariantViolations() -> [String] {
@@ -60,7 +60,19 @@ extension PhysicalMemory {
       problems += lruViolations(zone: zone)
       problems += coverageViolations(zone: zone)
     }
-    return problems
+    return problems + ownerViolations()
+  }
+
+  /// Each owner's kept page counts equal the counts of its blocks in the frames.
+  private func ownerViolations() -> [String] {
+    let counted = ownerPagesFromFrames()
+    return Set(counted.keys).union(ownerPages.keys).sorted().compactMap { owner in
+      let kept = ownerPages[owner] ?? OwnerPages()
+      let actual = counted[owner] ?? OwnerPages()
+      return kept == actual
+        ? nil
+        : "owner \(owner): counts say \(kept), its blocks hold \(actual)"
+    }
   }
 
   /// Every block on the zone's node's LRU lists is allocated with a use of that list's family,

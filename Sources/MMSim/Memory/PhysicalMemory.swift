@@ -63,6 +63,9 @@ public struct PhysicalMemory: ~Copyable {
   /// Zones whose boost an allocation found flagged (`rmqueue()`'s `wakeup_kswapd(zone, 0, 0, …)`),
   /// for the machine to wake kswapd for.
   var boostedZonesToWake: [Int] = []
+  /// Each owner's allocated pages by kind, for the owners that have some
+  /// (`PhysicalMemory+Owners.swift`).
+  var ownerPages: [UInt32: OwnerPages] = [:]
 
   static let typeCount = MigrateType.allCases.count
   static let perCPUOrders = 4

@@ -51,10 +51,15 @@ extension SimulatedMachine {
   /// The accounting with the machine's current page counts.
   public var commitAccounting: OvercommitAccounting {
     var accounting = overcommit
-    accounting.memory = Self.commitMemory(
+    accounting.memory = currentCommitMemory
+    return accounting
+  }
+
+  /// The machine's current page counts as the overcommit decisions read them.
+  private var currentCommitMemory: CommitMemory {
+    Self.commitMemory(
       memory, swapPages: swap.totalPages, freeSwapPages: swap.freePages,
       totalreservePages: reserves.totalreservePages)
-    return accounting
   }
 
   /// CommitLimit in pages (`vm_commit_limit()`).
@@ -74,21 +79,24 @@ extension SimulatedMachine {
   mutating func vmEnoughMemory(pages: Int, pid: Int, totalVMPages: Int) -> CommitRefusal? {
     guard let task = tasks[pid] else { preconditionFailure("no task \(pid)") }
     let committedBefore = committedASPages
-    var accounting = commitAccounting
+    // Decided in place with the current counts (``commitAccounting``'s), the boot's put back
+    // after: a copy of the accounting would copy its counter's per-cpu deltas on every page.
+    let bootCounts = overcommit.memory
+    overcommit.memory = currentCommitMemory
+    defer { overcommit.memory = bootCounts }
     let decision: OvercommitDecision
     do {
-      decision = try accounting.vmEnoughMemory(
+      decision = try overcommit.vmEnoughMemory(
         pages: pages,
         task: OvercommitAccounting.Task(
           capSysAdmin: task.hasSysAdmin, totalVMPages: task.isKernelThread ? nil : totalVMPages))
     } catch {
       preconditionFailure("\(error)")
     }
-    overcommit.committed = accounting.committed
     guard !decision.granted else { return nil }
     let refusal = CommitRefusal(
       pid: pid, pages: pages, mode: overcommit.settings.mode,
-      commitLimitPages: accounting.commitLimitPages, committedASPages: committedBefore,
+      commitLimitPages: overcommit.commitLimitPages, committedASPages: committedBefore,
       decision: decision)
     commitRefusals.append(refusal)
     return refusal

@@ -98,6 +98,7 @@ extension PhysicalMemory {
       frames[i].state == .allocatedHead && Int(frames[i].order) == order,
       "freeing PFN \(pfn) order \(order), which is not an allocated block of that order")
     if frames[i].use.lru != nil { removeFromLRU(pfn) }
+    accountOwner(of: frames[i], sign: -1)
     frames[i].owner = 0
     counters[Int(frames[i].zone)].freedPages &+= 1 << order
     if isPerCPUOrder(order) {

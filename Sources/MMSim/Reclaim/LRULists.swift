@@ -60,6 +60,8 @@ extension PhysicalMemory {
   public mutating func setUse(_ pfn: PFN, _ use: PageUse, owner: UInt32 = 0) {
     let i = frameIndex(pfn)
     precondition(frames[i].state == .allocatedHead, "PFN \(pfn) is not an allocated block")
+    accountOwner(of: frames[i], sign: -1)
+    defer { accountOwner(of: frames[i], sign: 1) }
     let old = frames[i].use.lru
     frames[i].ownerID = owner
     if old?.isAnon == use.lru?.isAnon && old != nil {

@@ -108,22 +108,16 @@ extension SimulatedMachine {
     return true
   }
 
-  /// Each task's (by mm) resident pages, swap entries and page-table pages, counted from the
-  /// machine's pages.
+  /// Each task's (by mm) resident pages, swap entries and page-table pages: the counts of the
+  /// machine's pages kept as pages gain or lose their owner.
+  ///
+  /// - Complexity: O(owners), not O(frames).
   public func memoryUsageByTask() -> [Int: TaskMemoryUsage] {
     var usage: [Int: TaskMemoryUsage] = [:]
-    memory.forEachAllocatedBlock { _, frame in
-      let owner = Int(frame.ownerID)
-      guard owner != 0 else { return }
-      let pages = 1 << Int(frame.order)
-      switch frame.use {
-      case .anon: usage[owner, default: TaskMemoryUsage()].anonPages += pages
-      case .file, .fileDirty, .fileWriteback:
-        usage[owner, default: TaskMemoryUsage()].filePages += pages
-      case .shmem: usage[owner, default: TaskMemoryUsage()].shmemPages += pages
-      case .pageTable: usage[owner, default: TaskMemoryUsage()].pageTablePages += pages
-      default: break
-      }
+    for (owner, pages) in memory.ownerPages {
+      usage[Int(owner)] = TaskMemoryUsage(
+        anonPages: pages.anon, filePages: pages.file, shmemPages: pages.shmem,
+        pageTablePages: pages.pageTable)
     }
     for (owner, entries) in swap.entries where entries > 0 {
       usage[Int(owner), default: TaskMemoryUsage()].swapEntries = entries
@@ -149,16 +143,20 @@ extension SimulatedMachine {
     memory.forEachAllocatedBlock { pfn, frame in
       if Int(frame.ownerID) == mm { blocks.append((pfn, frame)) }
     }
+    var uncharged = 0
     for (pfn, frame) in blocks {
+      let pages = 1 << Int(frame.order)
+      uncharged += pages
       switch frame.use {
       case .anon, .pageTable:
-        freeBlock(pfn, order: Int(frame.order))
-        freed += 1 << Int(frame.order)
+        memory.free(pfn, order: Int(frame.order))
+        freed += pages
       default:
-        unchargeMemcg(owner: frame.ownerID, pages: 1 << Int(frame.order))
         memory.setUse(pfn, frame.use, owner: 0)
       }
     }
+    // Every block was the mm's: one uncharge for all of them.
+    unchargeMemcg(owner: UInt32(mm), pages: uncharged)
     swap.releaseEntries(of: UInt32(mm))
     releaseCommitment(ofMM: mm)
     for sharer in tasks.values where sharer.mm == mm { tasks[sharer.pid] = nil }
