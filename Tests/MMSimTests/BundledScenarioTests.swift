@@ -1,0 +1,66 @@
+import Foundation
+import MMCore
+import MMSim
+import MMTestSupport
+import Testing
+
+/// The scenarios oomlab ships (`Sources/oomlab/scenarios`): each loads, plays the same way
+/// twice, says what it teaches, and reaches the outcome its description claims.
+@Suite(.timeLimit(.minutes(2)))
+struct BundledScenarioTests {
+  /// The bundled scenarios' names, sorted.
+  static let names: [String] = {
+    let files = try? FileManager.default.contentsOfDirectory(
+      atPath: Fixtures.bundledScenarios.path)
+    return (files ?? []).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+  }()
+
+  /// The bundled scenario `name`, loaded.
+  static func load(_ name: String) throws -> Scenario {
+    let file = Fixtures.bundledScenarios.appendingPathComponent(name + ".yaml")
+    return try Scenario(yaml: try Fixtures.text(of: file), file: name + ".yaml")
+  }
+
+  /// The events of `kind` in a run.
+  static func events(_ kind: RunEvent.Kind, in record: ScenarioRecord) -> [RunEvent] {
+    record.events.filter { $0.kind == kind }
+  }
+
+  @Test func theScenariosAreThere() {
+    #expect(
+      Set(Self.names).isSuperset(of: [
+        "seed-cma-leak", "strict-overcommit-malloc",
+      ]))
+  }
+
+  @Test(arguments: names)
+  func loadsPlaysTheSameTwiceAndSaysWhatItTeaches(_ name: String) throws {
+    let scenario = try Self.load(name)
+    #expect(scenario.name == name)
+    #expect((scenario.description?.count ?? 0) > 80, "\(name) needs a description")
+    #expect(try scenario.play() == scenario.play())
+  }
+
+  /// Mode 2 refuses python3's 512 MiB mapping (CommitLimit 2 GiB, 1.6 GiB committed) with
+  /// most of the RAM free; mode 0 grants it.
+  @Test func strictOvercommitRefusesTheMallocThatMode0Grants() throws {
+    var scenario = try Self.load("strict-overcommit-malloc")
+    let strict = try scenario.play()
+    let refusals = Self.events(.commitRefused, in: strict)
+    #expect(refusals.count == 1)
+    #expect(refusals.first?.pid == 2215)
+    #expect(refusals.first?.detail.contains("refused 131072 pages (overcommit_memory 2") == true)
+    let before = try #require(strict.snapshots.first { $0.label == "before-malloc" })
+    let free = try #require(before.memInfo.value(named: "MemFree"))
+    let limit = try #require(before.memInfo.value(named: "CommitLimit"))
+    let committed = try #require(before.memInfo.value(named: "Committed_AS"))
+    #expect(free > 3 << 20 && limit < 2 << 20)
+    #expect(committed + 512 << 10 > limit && free > 512 << 10)
+
+    scenario.sysctl?["vm.overcommit_memory"] = 0
+    let heuristic = try scenario.play()
+    #expect(Self.events(.commitRefused, in: heuristic).isEmpty)
+    let end = try #require(heuristic.snapshots.last?.memInfo.value(named: "Committed_AS"))
+    #expect(end == committed + 512 << 10)
+  }
+}
