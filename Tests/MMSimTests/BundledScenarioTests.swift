@@ -29,7 +29,7 @@ struct BundledScenarioTests {
   @Test func theScenariosAreThere() {
     #expect(
       Set(Self.names).isSuperset(of: [
-        "seed-cma-leak", "strict-overcommit-malloc",
+        "seed-cma-leak", "strict-overcommit-malloc", "min-free-kbytes-atomic-burst",
       ]))
   }
 
@@ -62,5 +62,25 @@ struct BundledScenarioTests {
     #expect(Self.events(.commitRefused, in: heuristic).isEmpty)
     let end = try #require(heuristic.snapshots.last?.memInfo.value(named: "Committed_AS"))
     #expect(end == committed + 512 << 10)
+  }
+
+  /// With vm.min_free_kbytes raised before it, the 3072-page GFP_ATOMIC burst finds the pages
+  /// kswapd freed ahead of it; with the default it fails part way.
+  @Test func aRaisedMinFreeKbytesAbsorbsTheAtomicBurst() throws {
+    let scenario = try Self.load("min-free-kbytes-atomic-burst")
+    let raised = try scenario.play()
+    #expect(Self.events(.allocationFailure, in: raised).isEmpty)
+    #expect(!Self.events(.kswapd, in: raised).isEmpty)
+    let ahead = try #require(raised.snapshots.first { $0.label == "before-burst" })
+    #expect(try #require(ahead.memInfo.value(named: "MemFree")) > 3072 * 4)
+
+    var unchanged = scenario
+    unchanged.timeline.removeAll { $0.sysctl != nil }
+    let record = try unchanged.play()
+    let failures = Self.events(.allocationFailure, in: record)
+    #expect(failures.count == 1)
+    #expect(failures.first?.order == 0 && failures.first?.gfp == "0xa20")
+    let before = try #require(record.snapshots.first { $0.label == "before-burst" })
+    #expect(try #require(before.memInfo.value(named: "MemFree")) < 3072 * 4)
   }
 }
