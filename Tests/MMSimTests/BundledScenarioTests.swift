@@ -21,6 +21,16 @@ struct BundledScenarioTests {
     return try Scenario(yaml: try Fixtures.text(of: file), file: name + ".yaml")
   }
 
+  /// The free blocks of `order` or more in a snapshot, all zones.
+  static func freeBlocks(orderAtLeast order: Int, in snapshot: ProcSnapshot) -> Int {
+    snapshot.buddyInfo.rows.reduce(0) { $0 + $1.freeBlocks.dropFirst(order).reduce(0, +) }
+  }
+
+  /// The snapshot the timeline labelled `label`.
+  static func snapshot(_ label: String, of record: ScenarioRecord) throws -> ProcSnapshot {
+    try #require(record.snapshots.first { $0.label == label })
+  }
+
   /// The events of `kind` in a run.
   static func events(_ kind: RunEvent.Kind, in record: ScenarioRecord) -> [RunEvent] {
     record.events.filter { $0.kind == kind }
@@ -30,6 +40,7 @@ struct BundledScenarioTests {
     #expect(
       Set(Self.names).isSuperset(of: [
         "seed-cma-leak", "strict-overcommit-malloc", "min-free-kbytes-atomic-burst",
+        "drop-caches-before-allocation",
       ]))
   }
 
@@ -50,7 +61,7 @@ struct BundledScenarioTests {
     #expect(refusals.count == 1)
     #expect(refusals.first?.pid == 2215)
     #expect(refusals.first?.detail.contains("refused 131072 pages (overcommit_memory 2") == true)
-    let before = try #require(strict.snapshots.first { $0.label == "before-malloc" })
+    let before = try Self.snapshot("before-malloc", of: strict)
     let free = try #require(before.memInfo.value(named: "MemFree"))
     let limit = try #require(before.memInfo.value(named: "CommitLimit"))
     let committed = try #require(before.memInfo.value(named: "Committed_AS"))
@@ -71,7 +82,7 @@ struct BundledScenarioTests {
     let raised = try scenario.play()
     #expect(Self.events(.allocationFailure, in: raised).isEmpty)
     #expect(!Self.events(.kswapd, in: raised).isEmpty)
-    let ahead = try #require(raised.snapshots.first { $0.label == "before-burst" })
+    let ahead = try Self.snapshot("before-burst", of: raised)
     #expect(try #require(ahead.memInfo.value(named: "MemFree")) > 3072 * 4)
 
     var unchanged = scenario
@@ -80,7 +91,26 @@ struct BundledScenarioTests {
     let failures = Self.events(.allocationFailure, in: record)
     #expect(failures.count == 1)
     #expect(failures.first?.order == 0 && failures.first?.gfp == "0xa20")
-    let before = try #require(record.snapshots.first { $0.label == "before-burst" })
+    let before = try Self.snapshot("before-burst", of: record)
     #expect(try #require(before.memInfo.value(named: "MemFree")) < 3072 * 4)
+  }
+
+  /// Page cache fills the board with no free block above order 8; dropping it before the
+  /// order-10 atomic request frees hundreds of order-10 blocks, and without the drop it fails.
+  @Test func droppingCachesLetsTheOrder10AtomicRequestSucceed() throws {
+    let scenario = try Self.load("drop-caches-before-allocation")
+    let dropped = try scenario.play()
+    #expect(Self.events(.allocationFailure, in: dropped).isEmpty)
+    let full = try Self.snapshot("full", of: dropped)
+    #expect(Self.freeBlocks(orderAtLeast: 9, in: full) == 0)
+    #expect(try #require(full.memInfo.value(named: "MemFree")) > 4 << 10)
+    let before = try Self.snapshot("before-buffer", of: dropped)
+    #expect(Self.freeBlocks(orderAtLeast: 10, in: before) > 100)
+
+    var kept = scenario
+    kept.timeline.removeAll { $0.sysctl != nil }
+    let failures = Self.events(.allocationFailure, in: try kept.play())
+    #expect(failures.count == 1)
+    #expect(failures.first?.order == 10 && failures.first?.pid == 702)
   }
 }
