@@ -40,7 +40,7 @@ struct BundledScenarioTests {
     #expect(
       Set(Self.names).isSuperset(of: [
         "seed-cma-leak", "strict-overcommit-malloc", "min-free-kbytes-atomic-burst",
-        "drop-caches-before-allocation",
+        "drop-caches-before-allocation", "container-memcg-oom",
       ]))
   }
 
@@ -112,5 +112,30 @@ struct BundledScenarioTests {
     let failures = Self.events(.allocationFailure, in: try kept.play())
     #expect(failures.count == 1)
     #expect(failures.first?.order == 10 && failures.first?.pid == 702)
+  }
+
+  /// node, over its container's memory.max, is killed by the memcg OOM killer; postgres, outside
+  /// the container, is alive at the end and kept growing after the kill.
+  @Test func theContainersOOMKillStaysInsideTheContainer() throws {
+    let record = try Self.load("container-memcg-oom").play()
+    let kills = Self.events(.oomKill, in: record)
+    #expect(kills.count == 1)
+    let kill = try #require(kills.first)
+    #expect(kill.pid == 4730)
+    #expect(kill.detail.hasPrefix("Memory cgroup out of memory"))
+    guard case .oom(let report)? = record.log.first?.report else {
+      Issue.record("no OOM report")
+      return
+    }
+    #expect(report.summary?.constraint == "CONSTRAINT_MEMCG")
+    #expect(report.summary?.oomMemcg == "/system.slice/docker-3f9a1c.scope")
+    let end = try #require(record.snapshots.last)
+    #expect(Set(end.oomScores.keys) == [640, 905, 4711])
+    #expect(try #require(end.memInfo.value(named: "MemFree")) > 3 << 20)
+    let atKill = try #require(record.samples.last { $0.nanoseconds <= kill.nanoseconds })
+    let last = try #require(record.samples.last)
+    #expect(last.nanoseconds > kill.nanoseconds)
+    #expect((last.rss[905] ?? 0) > (atKill.rss[905] ?? 0))
+    #expect(last.rss[4730] == 0)
   }
 }
