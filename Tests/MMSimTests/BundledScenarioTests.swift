@@ -41,6 +41,7 @@ struct BundledScenarioTests {
       Set(Self.names).isSuperset(of: [
         "seed-cma-leak", "strict-overcommit-malloc", "min-free-kbytes-atomic-burst",
         "drop-caches-before-allocation", "container-memcg-oom",
+        "desktop-oom-score-adj",
       ]))
   }
 
@@ -137,5 +138,29 @@ struct BundledScenarioTests {
     #expect(last.nanoseconds > kill.nanoseconds)
     #expect((last.rss[905] ?? 0) > (atKill.rss[905] ?? 0))
     #expect(last.rss[4730] == 0)
+  }
+
+  /// The 96 MiB tab with oom_score_adj 300 is the victim while cc1plus and the editor, bigger,
+  /// live on; with the tab's adj at 0 the victim is cc1plus.
+  @Test func oomScoreAdjMakesTheTabTheVictim() throws {
+    let scenario = try Self.load("desktop-oom-score-adj")
+    let record = try scenario.play()
+    let kills = Self.events(.oomKill, in: record)
+    #expect(kills.map(\.pid) == [1388])
+    #expect(kills.first?.detail.hasPrefix("Out of memory") == true)
+    guard case .oom(let report)? = record.log.first?.report else {
+      Issue.record("no OOM report")
+      return
+    }
+    let rss = Dictionary(uniqueKeysWithValues: report.tasks.map { ($0.pid, $0.rss ?? 0) })
+    let tab = try #require(rss[1388])
+    #expect(try #require(rss[2210]) > 3 * tab)
+    #expect(try #require(rss[1502]) > 2 * tab)
+    let end = try #require(record.snapshots.last)
+    #expect(Set(end.oomScores.keys) == [812, 1207, 1502, 2210])
+
+    var equal = scenario
+    equal.tasks?[2].oomScoreAdj = 0
+    #expect(Self.events(.oomKill, in: try equal.play()).map(\.pid) == [2210])
   }
 }
