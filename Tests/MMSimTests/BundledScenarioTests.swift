@@ -41,7 +41,7 @@ struct BundledScenarioTests {
       Set(Self.names).isSuperset(of: [
         "seed-cma-leak", "strict-overcommit-malloc", "min-free-kbytes-atomic-burst",
         "drop-caches-before-allocation", "container-memcg-oom",
-        "desktop-oom-score-adj",
+        "desktop-oom-score-adj", "fragmentation-compaction",
       ]))
   }
 
@@ -162,5 +162,32 @@ struct BundledScenarioTests {
     var equal = scenario
     equal.tasks?[2].oomScoreAdj = 0
     #expect(Self.events(.oomKill, in: try equal.play()).map(\.pid) == [2210])
+  }
+
+  /// 200 MiB free in order-8 holes and no order-10 block; vm.compact_memory makes dozens and
+  /// the order-10 GFP_KERNEL request succeeds. Without it, the GFP_KERNEL request compacts
+  /// directly and succeeds, and a GFP_NOWAIT one fails (with it, the GFP_NOWAIT one succeeds).
+  @Test func compactionMakesTheOrder10BlockTheRequestNeeds() throws {
+    let scenario = try Self.load("fragmentation-compaction")
+    let record = try scenario.play()
+    #expect(Self.events(.allocationFailure, in: record).isEmpty)
+    let fragmented = try Self.snapshot("fragmented", of: record)
+    #expect(Self.freeBlocks(orderAtLeast: 10, in: fragmented) == 0)
+    #expect(try #require(fragmented.memInfo.value(named: "MemFree")) > 150 << 10)
+    let compacted = try Self.snapshot("compacted", of: record)
+    #expect(Self.freeBlocks(orderAtLeast: 10, in: compacted) >= 40)
+
+    let request = try #require(scenario.timeline.lastIndex { $0.allocate?.order == 10 })
+    var direct = scenario
+    direct.timeline.removeAll { $0.sysctl != nil }
+    let directRecord = try direct.play()
+    #expect(Self.events(.allocationFailure, in: directRecord).isEmpty)
+
+    var nowait = scenario
+    nowait.timeline[request].allocate?.gfp = "GFP_NOWAIT"
+    #expect(Self.events(.allocationFailure, in: try nowait.play()).isEmpty)
+    nowait.timeline.removeAll { $0.sysctl != nil }
+    let failures = Self.events(.allocationFailure, in: try nowait.play())
+    #expect(failures.map(\.order) == [10])
   }
 }
