@@ -180,6 +180,25 @@ private let brokenScenarios: [BrokenScenario] = [
   .init(
     label: "unknown touch kind", yaml: entry("  - touch: {pid: 1, size: 1 MiB, kind: swap}\n"),
     line: 5, column: 34, keyPath: "timeline[0].touch.kind", reason: "unknown kind 'swap'"),
+  // Mappings
+  .init(
+    label: "unknown mmap key", yaml: entry("  - mmap: {pid: 7, size: 1 GiB, prot: rw}\n"), line: 5,
+    column: 33, keyPath: "timeline[0].mmap.prot", reason: "unknown key"),
+  .init(
+    label: "mmap without size", yaml: entry("  - mmap: {pid: 7}\n"), line: 5, column: 5,
+    keyPath: "timeline[0].mmap.size", reason: "missing required key 'size'"),
+  .init(
+    label: "mmap of pid 0", yaml: entry("  - mmap: {pid: 0, size: 1 GiB}\n"), line: 5, column: 12,
+    keyPath: "timeline[0].mmap.pid", reason: "0 is not a pid"),
+  .init(
+    label: "mmap below a page", yaml: entry("  - mmap: {pid: 7, size: 100 B}\n"), line: 5,
+    column: 20, keyPath: "timeline[0].mmap.size", reason: "less than a page"),
+  .init(
+    label: "mmap and touch",
+    yaml: entry(
+      "  - touch: {pid: 7, size: 1 MiB}\n    mmap: {pid: 7, size: 1 MiB}\n"),
+    line: 6, column: 5, keyPath: "timeline[0].mmap",
+    reason: "one action per entry, and this one also has 'touch'"),
   // Kernel
   .init(
     label: "kernel not a release", yaml: minimal().replacing("4.9.56", with: "linux"), line: 2,
@@ -284,6 +303,7 @@ struct ScenarioLoadingTests {
     #expect(Self.loadError(minimal()) == nil)
     #expect(Self.loadError(machine("  ram: 1 GiB\n")) == nil)
     #expect(Self.loadError(entry("  - exit: 3\n")) == nil)
+    #expect(Self.loadError(entry("  - mmap: {pid: 7, size: 512 MiB}\n")) == nil)
   }
 
   @Test func errorPrintsFileLineColumnKeyPathAndReason() throws {
@@ -364,6 +384,7 @@ struct ScenarioLoadingTests {
           every: VirtualDuration(microseconds: 1_000_000),
           until: VirtualDuration(microseconds: 3_000_000),
           touch: TouchSpec(pid: 300, size: size, kind: "shmem")),
+        EventSpec(mmap: MmapSpec(pid: 300, size: size)),
         EventSpec(start: TaskSpec(pid: 301, comm: "worker", cgroup: "/db")),
         EventSpec(exit: 301),
         EventSpec(sysctl: ["vm.drop_caches": 3]),

@@ -76,6 +76,43 @@ struct ScenarioPlayTests {
     ) { try scenario.play(file: "s.yaml") }
   }
 
+  @Test func anMmapOfAnUnknownTaskIsAnError() {
+    var scenario = Self.seed
+    scenario.timeline = [EventSpec(mmap: MmapSpec(pid: 999, size: Self.size("4 MiB")))]
+    #expect(
+      throws: ScenarioError(
+        file: "s.yaml", keyPath: "timeline[0].mmap.pid", reason: "no task 999 in the scenario")
+    ) { try scenario.play(file: "s.yaml") }
+  }
+
+  /// A granted mapping is committed (Committed_AS grows by its length, rounded up to pages)
+  /// without a page touched; a refused one leaves Committed_AS as it was.
+  @Test func anMmapCommitsItsLengthOrIsRefused() throws {
+    var scenario = Scenario(
+      name: "m", kernel: "6.1.0", machine: MachineSpec(ram: Self.size("1 GiB")),
+      tasks: [TaskSpec(pid: 40, comm: "app")], timeline: [])
+    scenario.timeline = [
+      EventSpec(snapshot: "before"),
+      EventSpec(mmap: MmapSpec(pid: 40, size: Self.size("100 MiB"))),
+      EventSpec(mmap: MmapSpec(pid: 40, size: Self.size("4097 B"))),
+    ]
+    let granted = try scenario.play()
+    let before = try #require(granted.snapshots.first?.memInfo.value(named: "Committed_AS"))
+    let after = try #require(granted.snapshots.last?.memInfo.value(named: "Committed_AS"))
+    #expect(after - before == 100 * 1024 + 8)
+    #expect(!granted.events.contains { $0.kind == .commitRefused })
+    #expect(
+      granted.snapshots.last?.memInfo.value(named: "MemFree")
+        == granted.snapshots.first?.memInfo.value(named: "MemFree"))
+
+    scenario.timeline[1].mmap?.size = Self.size("2 GiB")
+    let refused = try scenario.play()
+    let refusal = try #require(refused.events.first { $0.kind == .commitRefused })
+    #expect(refusal.pid == 40 && refusal.detail.contains("refused 524288 pages"))
+    let end = try #require(refused.snapshots.last?.memInfo.value(named: "Committed_AS"))
+    #expect(end - before == 8)
+  }
+
   @Test func aCMAAreaLargerThanItsZoneIsAnError() {
     var scenario = Self.seed
     scenario.machine.cma = [CMASpec(zone: "Normal", size: Self.size("1 GiB"))]

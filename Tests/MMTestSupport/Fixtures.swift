@@ -7,6 +7,10 @@ package enum Fixtures {
   package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+  /// `Sources/oomlab/scenarios`: the scenarios oomlab ships.
+  package static let bundledScenarios = root.deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Sources/oomlab/scenarios")
+
   /// `Tests/Fixtures/ground-truth`.
   package static let groundTruth = root.appendingPathComponent("ground-truth")
 

@@ -63,6 +63,13 @@ struct RunCommandTests {
   @Test func listNamesTheBundledScenarios() throws {
     let result = try GFPCommandTests().run("run", "--list")
     #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix("seed-cma-leak: "))
+    let names = result.stdout.split(separator: "\n").map { $0.prefix { $0 != ":" } }
+    #expect(
+      names == [
+        "container-memcg-oom", "desktop-oom-score-adj", "drop-caches-before-allocation",
+        "fragmentation-compaction", "min-free-kbytes-atomic-burst", "seed-cma-leak",
+        "strict-overcommit-malloc",
+      ])
+    #expect(result.stdout.contains("\nseed-cma-leak: An embedded board (kernel 4.9"))
   }
 }

@@ -2,7 +2,7 @@ internal import MMCore
 
 extension EventSpec {
   /// The action keys; an entry has exactly one.
-  static let actions = ["allocate", "touch", "start", "exit", "sysctl", "snapshot"]
+  static let actions = ["allocate", "touch", "mmap", "start", "exit", "sysctl", "snapshot"]
   /// `allocate.use`.
   static let uses = ["kernel", "slab", "slab_reclaimable", "file", "anon"]
   /// `touch.kind`.
@@ -14,7 +14,10 @@ extension EventSpec {
   ) throws(ScenarioError) {
     let given = zip(
       Self.actions,
-      [allocate != nil, touch != nil, start != nil, exit != nil, sysctl != nil, snapshot != nil]
+      [
+        allocate != nil, touch != nil, mmap != nil, start != nil, exit != nil, sysctl != nil,
+        snapshot != nil,
+      ]
     ).filter(\.1).map(\.0)
     let fileOrder = locator.keys(at: path) ?? []
     let present = given.sorted {
@@ -31,6 +34,7 @@ extension EventSpec {
     try validateTiming(at: path, in: locator)
     if let allocate { try allocate.validate(at: path / "allocate", gfp: gfp, in: locator) }
     if let touch { try touch.validate(at: path / "touch", in: locator) }
+    if let mmap { try mmap.validate(at: path / "mmap", in: locator) }
     if let start { try start.validate(at: path / "start", cgroups: cgroups, in: locator) }
     if let exit { try validatePID(exit, at: path / "exit", in: locator) }
     if let sysctl { try validateSysctls(sysctl, at: path / "sysctl", in: locator) }
@@ -104,6 +108,14 @@ extension TouchSpec {
     if let kind, !EventSpec.touchKinds.contains(kind) {
       throw locator.error(at: path / "kind", unknown("kind", kind, EventSpec.touchKinds))
     }
+  }
+}
+
+extension MmapSpec {
+  /// Checks the pid and that the length is at least a page.
+  func validate(at path: ScenarioPath, in locator: ScenarioLocator) throws(ScenarioError) {
+    try validatePID(pid, at: path / "pid", in: locator)
+    try validateSize(size, at: path / "size", in: locator, atLeastAPage: true)
   }
 }
 

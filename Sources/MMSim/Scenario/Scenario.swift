@@ -215,6 +215,8 @@ public struct EventSpec: Codable, Hashable, Sendable {
   public var allocate: AllocateSpec?
   /// A task touches more memory (`touch: {pid: 300, size: 4 MiB, kind: anon}`).
   public var touch: TouchSpec?
+  /// A task maps private anonymous memory (`mmap: {pid: 300, size: 512 MiB}`).
+  public var mmap: MmapSpec?
   /// A task starts.
   public var start: TaskSpec?
   /// A task exits (its pid).
@@ -228,7 +230,7 @@ public struct EventSpec: Codable, Hashable, Sendable {
   public init(
     at: VirtualDuration? = nil, every: VirtualDuration? = nil, count: Int? = nil,
     until: VirtualDuration? = nil, allocate: AllocateSpec? = nil, touch: TouchSpec? = nil,
-    start: TaskSpec? = nil, exit: Int? = nil, sysctl: [String: Int]? = nil,
+    mmap: MmapSpec? = nil, start: TaskSpec? = nil, exit: Int? = nil, sysctl: [String: Int]? = nil,
     snapshot: String? = nil
   ) {
     self.at = at
@@ -237,6 +239,7 @@ public struct EventSpec: Codable, Hashable, Sendable {
     self.until = until
     self.allocate = allocate
     self.touch = touch
+    self.mmap = mmap
     self.start = start
     self.exit = exit
     self.sysctl = sysctl
@@ -288,6 +291,21 @@ public struct TouchSpec: Codable, Hashable, Sendable {
     self.pid = pid
     self.size = size
     self.kind = kind
+  }
+}
+
+/// A task's `mmap()` of private, writable anonymous memory: the commitment
+/// `__vm_enough_memory()` grants or refuses, no page touched yet.
+public struct MmapSpec: Codable, Hashable, Sendable {
+  /// The task.
+  public var pid: Int
+  /// The length of the mapping (whole pages: a partial page maps a whole one).
+  public var size: MemorySize
+
+  /// Creates a mapping description.
+  public init(pid: Int, size: MemorySize) {
+    self.pid = pid
+    self.size = size
   }
 }
 

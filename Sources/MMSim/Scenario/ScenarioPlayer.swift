@@ -158,6 +158,8 @@ struct ScenarioPlayer {
       let use = try pageUse(touch.kind ?? "anon", index: index, key: "touch.kind")
       let pages = touch.size.pages(pageSize: SimulatedMachine.scenarioPageSize) ?? 0
       _ = machine.fault(pid: touch.pid, pages: pages, use: use)
+    } else if let spec = event.mmap {
+      try mmap(spec, index: index, on: &machine)
     } else if let task = event.start {
       if let reason = machine.start(task) { throw error(index, "start", reason) }
     } else if let pid = event.exit {
@@ -176,6 +178,27 @@ struct ScenarioPlayer {
       record.snapshots.append(snapshot(of: machine, label: label))
       record.events.append(
         RunEvent(nanoseconds: nanoseconds, kind: .snapshot, detail: label))
+    }
+  }
+
+  /// A task's `mmap()`; a refusal is recorded by the machine (``collect(_:)`` reports it).
+  private func mmap(_ spec: MmapSpec, index: Int, on machine: inout SimulatedMachine)
+    throws(ScenarioError)
+  {
+    guard machine.tasks[spec.pid] != nil else {
+      if declaredPIDs.contains(spec.pid) { return }  // killed or exited earlier
+      throw error(index, "mmap.pid", "no task \(spec.pid) in the scenario")
+    }
+    let pageSize = SimulatedMachine.scenarioPageSize
+    let pages = ((spec.size.bytes(pageSize: pageSize) ?? 0) + pageSize - 1) / pageSize
+    do {
+      try machine.mmap(pid: spec.pid, pages: pages)
+    } catch {
+      switch error {
+      case .outOfMemory: return
+      case .invalidLength:
+        throw self.error(index, "mmap.size", "\(spec.size) is not a length mmap() accepts")
+      }
     }
   }
 

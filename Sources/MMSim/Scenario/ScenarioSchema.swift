@@ -43,6 +43,7 @@ indirect enum ScenarioSchema: Sendable {
           "hold": .value,
         ]),
         "touch": .fields(["pid": .value, "size": .value, "kind": .value]),
+        "mmap": .fields(["pid": .value, "size": .value]),
         "start": task, "exit": .value, "sysctl": .table, "snapshot": .value,
       ])),
     "stop": .fields(["at": .value, "on": .list(.value)]),
