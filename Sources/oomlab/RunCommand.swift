@@ -53,10 +53,11 @@ struct RunCommand: ParsableCommand {
       let limit = try until.map(Self.duration)
       let record: ScenarioRecord
       do {
-        record = try scenario.play(file: file, until: limit)
+        record = try scenario.play(file: file, until: limit, progress: Self.progressDisplay())
       } catch {
         throw error.placed(in: text)
       }
+      Self.clearProgress()
       if let out { try write(record, to: out) }
       if json {
         print(record.eventsJSONLines, terminator: "")
@@ -67,6 +68,21 @@ struct RunCommand: ParsableCommand {
     } catch let error as ScenarioError {
       throw failure(error.description, status: 2)
     }
+  }
+
+  /// A progress line on standard error when it is a terminal (`t = 42 s`), rewritten in place;
+  /// `nil` otherwise, so that pipes and files get only the run's output.
+  private static func progressDisplay() -> ((UInt64) -> Void)? {
+    guard isatty(STDERR_FILENO) != 0 else { return nil }
+    return { nanoseconds in
+      FileHandle.standardError.write(Data("\roomlab: t = \(nanoseconds / 1_000_000_000) s".utf8))
+    }
+  }
+
+  /// Erases the progress line, if one was drawn.
+  private static func clearProgress() {
+    guard isatty(STDERR_FILENO) != 0 else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
   }
 
   /// `--until`'s value.

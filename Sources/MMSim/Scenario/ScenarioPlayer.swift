@@ -10,20 +10,24 @@ extension Scenario {
   /// - Parameters:
   ///   - file: the scenario's file name, for errors.
   ///   - limit: stop at this virtual time at the latest (`--until`).
+  ///   - progress: called with the virtual time each time it passes a whole second (for a
+  ///     progress display; it cannot change the run).
   /// - Throws: ``ScenarioError`` for a machine that cannot be built or a timeline entry that
   ///   cannot be carried out (an unknown pid, a GFP name the kernel does not have).
-  public func play(file: String = "scenario", until limit: VirtualDuration? = nil)
-    throws(ScenarioError) -> ScenarioRecord
-  {
+  public func play(
+    file: String = "scenario", until limit: VirtualDuration? = nil,
+    progress: ((_ nanoseconds: UInt64) -> Void)? = nil
+  ) throws(ScenarioError) -> ScenarioRecord {
     var machine = try SimulatedMachine.booting(self, file: file)
     var player = ScenarioPlayer(
       scenario: self, file: file, limit: limit, kernel: machine.memory.rules.kernel)
+    player.progress = progress
     try player.run(&machine)
     return player.record
   }
 }
 
-/// The loop behind ``Scenario/play(file:until:)``.
+/// The loop behind ``Scenario/play(file:until:progress:)``.
 struct ScenarioPlayer {
   let scenario: Scenario
   let file: String
@@ -41,6 +45,9 @@ struct ScenarioPlayer {
   private var stopped: String?
   /// Every pid the scenario starts: touching or ending one that has died is a no-op.
   private let declaredPIDs: Set<Int>
+
+  /// Told the virtual time at each whole second passed.
+  var progress: ((UInt64) -> Void)?
 
   init(scenario: Scenario, file: String, limit: VirtualDuration?, kernel: KernelVersion) {
     self.scenario = scenario
@@ -82,6 +89,9 @@ struct ScenarioPlayer {
         break
       }
       sample(&machine, upTo: time)
+      if let progress, time / 1_000_000 > Int(record.endNanoseconds / 1_000_000_000) {
+        progress(UInt64(time) * 1000)
+      }
       record.endNanoseconds = UInt64(time) * 1000
       backgroundWork(&machine)
       if let release, held[release].time == time {
