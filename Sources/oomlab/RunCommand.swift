@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
       docs/scenarios.md), plays it on a virtual clock and prints the kernel log (warn_alloc
       and OOM reports, stamped with virtual time) and a one-paragraph summary. Without
       SCENARIO it plays the bundled default, the seed case. With --out DIR it also writes
-      dmesg.log, events.jsonl, timeline.csv and proc/<label>/ snapshots there. The same
+      dmesg.log, events.jsonl, timeline.csv and proc/<t>-<label>/ snapshots there. The same
       scenario gives the same output, byte for byte.
       """)
 

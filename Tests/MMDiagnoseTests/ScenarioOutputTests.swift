@@ -1,3 +1,4 @@
+import Foundation
 import MMCore
 import MMDiagnose
 import MMSim
@@ -43,7 +44,10 @@ struct ScenarioOutputTests {
     #expect(kills.first?.pid == 400)
     #expect(record.summary.contains("The OOM killer ran \(kills.count) time"))
     #expect(record.eventsJSONLines.split(separator: "\n").count == record.events.count)
-    #expect(record.snapshotFiles["proc/end/meminfo"]?.hasPrefix("MemTotal:") == true)
+    let endSeconds = Double(record.endNanoseconds) / 1e9
+    let end = "proc/" + String(format: "%.6f", endSeconds) + "-end/meminfo"
+    #expect(record.snapshotFiles[end]?.hasPrefix("MemTotal:") == true, "\(end)")
+    #expect(record.snapshotFiles["proc/8.000000-late/meminfo"] != nil)
     // One sample per virtual second from 0 to the end; the hog's RSS grows, then it is killed.
     let csv = record.timelineCSV.split(separator: "\n")
     #expect(csv.first?.hasPrefix("time_s,DMA_free,DMA_min,DMA_low,DMA_high,DMA32_free") == true)

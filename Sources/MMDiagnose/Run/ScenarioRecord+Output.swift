@@ -67,11 +67,12 @@ extension ScenarioRecord {
   }
 
   /// Each snapshot's files as `/proc` shows them, by relative path
-  /// (`proc/<label>/meminfo`, `proc/<label>/<pid>/oom_score`).
+  /// (`proc/<t>-<label>/meminfo`, `proc/<t>-<label>/<pid>/oom_score`, with `t` the virtual time
+  /// in seconds: `proc/65.000000-end/meminfo`).
   public var snapshotFiles: [String: String] {
     var files: [String: String] = [:]
     for snapshot in snapshots {
-      let folder = "proc/" + snapshot.label + "/"
+      let folder = "proc/\(Self.seconds(snapshot.nanoseconds))-\(snapshot.label)/"
       files[folder + "meminfo"] = snapshot.memInfo.render()
       files[folder + "vmstat"] = snapshot.vmStat.render()
       files[folder + "buddyinfo"] = snapshot.buddyInfo.render()
