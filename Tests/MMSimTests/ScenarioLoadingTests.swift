@@ -277,7 +277,7 @@ private let brokenScenarios: [BrokenScenario] = [
 
 @Suite(.timeLimit(.minutes(2)))
 struct ScenarioLoadingTests {
-  static let seedFile = Fixtures.root.appendingPathComponent("scenarios/seed-cma-leak.yaml")
+  static let docsExampleFile = Fixtures.root.appendingPathComponent("scenarios/docs-example.yaml")
 
   /// The error loading `yaml` gives, or `nil` when it loads.
   static func loadError(_ yaml: String, file: String = "t.yaml") -> ScenarioError? {
@@ -313,8 +313,8 @@ struct ScenarioLoadingTests {
         == "leak.yaml:7:7: timeline[0].allocate.gfp: bad GFP token 'GFP_KERNAL': unknown GFP name")
   }
 
-  @Test func theSeedScenarioDecodesToItsValues() throws {
-    let text = try Fixtures.text(of: Self.seedFile)
+  @Test func theDocsExampleDecodesToItsValues() throws {
+    let text = try Fixtures.text(of: Self.docsExampleFile)
     let scenario = try Scenario(yaml: text, file: "seed-cma-leak.yaml")
     #expect(scenario.name == "seed-cma-leak")
     #expect(scenario.kernel == "4.9.56")
@@ -396,14 +396,14 @@ struct ScenarioLoadingTests {
     #expect(try Scenario(yaml: json, file: "all.json") == scenario)
   }
 
-  @Test func theExampleInTheDocsIsTheSeedScenario() throws {
+  @Test func theExampleInTheDocsIsItsFixture() throws {
     let docs = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("docs/scenarios.md")
     let markdown = try Fixtures.text(of: docs)
     let start = try #require(markdown.range(of: "```yaml\n# The seed case"))
     let end = try #require(markdown[start.upperBound...].range(of: "```\n"))
     let example = "# The seed case" + markdown[start.upperBound..<end.lowerBound]
-    #expect(example == (try Fixtures.text(of: Self.seedFile)))
+    #expect(example == (try Fixtures.text(of: Self.docsExampleFile)))
   }
 
   @Test(arguments: [
@@ -421,7 +421,7 @@ struct ScenarioLoadingTests {
   func theDocumentedErrorsAreTheLoadersMessages(original: String, broken: String, message: String)
     throws
   {
-    let text = try Fixtures.text(of: Self.seedFile).replacing(original, with: broken)
+    let text = try Fixtures.text(of: Self.docsExampleFile).replacing(original, with: broken)
     let error = try #require(Self.loadError(text, file: "seed.yaml"))
     #expect(error.description == message)
   }
@@ -443,7 +443,7 @@ struct ScenarioLoadingTests {
   }
 
   @Test func mutationsOfTheSeedScenarioNeverCrashTheLoader() throws {
-    let seed = Array(try Fixtures.text(of: Self.seedFile))
+    let seed = Array(try Fixtures.text(of: Self.docsExampleFile))
     let pieces: [String] = [
       "-", ":", " ", "\n", "\t", "{", "}", "[", "]", "'", "#", "0", "99999999999999999999", "-1",
       " GiB", " ms", "|", "__GFP_", "order: 11\n", "  - ", "&a ", "*a", "~",
