@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Foundation
+internal import MMCore
 internal import MMDiagnose
 internal import MMSim
 
@@ -48,7 +49,12 @@ struct RunCommand: ParsableCommand {
     do {
       let (text, file) = try source()
       var scenario = try Scenario(yaml: text, file: file)
-      if let kernel { scenario.kernel = kernel }
+      if let kernel {
+        guard (try? KernelVersion(parsing: kernel)) != nil else {
+          throw failure("--kernel: '\(kernel)' is not a kernel release oomlab can place", status: 2)
+        }
+        scenario.kernel = kernel
+      }
       if let seed { scenario.seed = seed }
       let limit = try until.map(Self.duration)
       let record: ScenarioRecord

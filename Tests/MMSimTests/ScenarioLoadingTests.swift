@@ -242,8 +242,8 @@ private let brokenScenarios: [BrokenScenario] = [
     label: "list sysctl", yaml: minimal("sysctl:\n  vm.lowmem_reserve_ratio: 256\n"), line: 9,
     column: 3, keyPath: "sysctl.vm.lowmem_reserve_ratio", reason: "not a sysctl scenarios can set"),
   .init(
-    label: "negative sysctl", yaml: entry("  - sysctl: {vm.swappiness: -1}\n"), line: 5,
-    column: 14, keyPath: "timeline[0].sysctl.vm.swappiness", reason: "-1 is negative"),
+    label: "negative sysctl", yaml: entry("  - sysctl: {vm.panic_on_oom: -1}\n"), line: 5,
+    column: 14, keyPath: "timeline[0].sysctl.vm.panic_on_oom", reason: "-1 is negative"),
   .init(
     label: "relative cgroup", yaml: minimal("cgroups:\n  - path: db\n"), line: 9, column: 5,
     keyPath: "cgroups[0].path", reason: "'db' must start with '/'"),
@@ -370,7 +370,7 @@ struct ScenarioLoadingTests {
         zones: [
           ZoneSpec(kind: "DMA32", startPFN: 4096, present: size, spanned: size, managed: size)
         ], pageblockOrder: 9, cma: [CMASpec(zone: "DMA32", size: size)], swap: size),
-      sysctl: ["vm.swappiness": 10],
+      sysctl: ["vm.panic_on_oom": 1],
       cgroups: [CgroupSpec(path: "/db", max: size, high: size, oomGroup: true)],
       tasks: [task],
       timeline: [

@@ -157,3 +157,55 @@ extension ScenarioPlayTests {
     }
   }
 }
+
+extension ScenarioPlayTests {
+  /// A 64 MiB 6.1 machine with the given timeline.
+  static func small(_ timeline: [EventSpec]) -> Scenario {
+    Scenario(
+      name: "t", kernel: "6.1.0", machine: MachineSpec(ram: size("64 MiB")), timeline: timeline)
+  }
+
+  /// Held page cache that reclaim dropped meanwhile is not freed twice.
+  @Test func heldCacheDroppedMeanwhileIsNotFreedTwice() throws {
+    let record = try Self.small([
+      EventSpec(
+        at: Self.time("0 s"),
+        allocate: AllocateSpec(
+          gfp: "GFP_HIGHUSER_MOVABLE", count: 100, use: "file", hold: Self.time("10 s"))),
+      EventSpec(at: Self.time("5 s"), sysctl: ["vm.drop_caches": 3]),
+      EventSpec(at: Self.time("20 s"), snapshot: "after"),
+    ]).play()
+    #expect(record.endedBecause == "the timeline finished")
+    #expect(record.snapshots.map(\.label) == ["after", "end"])
+  }
+
+  /// Occurrences past one virtual week are not played (and cannot overflow the clock).
+  @Test func theRunStopsAtTheOneWeekHorizon() throws {
+    let record = try Self.small([
+      EventSpec(
+        at: Self.time("0 s"), every: Self.time("1000000 h"), count: 100_000,
+        allocate: AllocateSpec(gfp: "GFP_KERNEL")),
+      EventSpec(at: Self.time("6000000 h"), snapshot: "never"),
+    ]).play()
+    #expect(record.endedBecause == "the one-week horizon")
+    #expect(record.endNanoseconds == 7 * 24 * 3_600_000_000_000)
+    #expect(record.samples.count == 7 * 24 * 3600 + 1)
+  }
+
+  @Test func sizesThatOverflowAndOutOfRangeValuesAreErrors() {
+    #expect(throws: MemorySize.ParseError.self) {
+      _ = try MemorySize(parsing: "9223372036854775.999 KiB")
+    }
+    var scenario = Self.small([])
+    scenario.machine = MachineSpec(
+      arch: "generic",
+      zones: [ZoneSpec(kind: "Normal", startPFN: 1 << 40, present: Self.size("1 GiB"))])
+    #expect(throws: ScenarioError.self) { try scenario.play() }
+    scenario = Self.small([])
+    scenario.sysctl = ["vm.watermark_scale_factor": 0]
+    #expect(
+      throws: ScenarioError(
+        keyPath: "sysctl.vm.watermark_scale_factor", reason: "must be 1…3000")
+    ) { try scenario.play() }
+  }
+}

@@ -58,6 +58,8 @@ struct RunCommandTests {
     #expect(result.stderr.contains(file.path + ":6:1: bogus: unknown key"))
     let missing = try GFPCommandTests().run("run", "/nonexistent.yaml")
     #expect(missing.status == 2)
+    let kernel = try GFPCommandTests().run("run", "--kernel", "banana")
+    #expect(kernel.status == 2 && kernel.stderr.contains("--kernel: 'banana'"))
   }
 
   @Test func listNamesTheBundledScenarios() throws {

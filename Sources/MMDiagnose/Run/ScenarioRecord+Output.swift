@@ -72,7 +72,15 @@ extension ScenarioRecord {
   public var snapshotFiles: [String: String] {
     var files: [String: String] = [:]
     for snapshot in snapshots {
-      let folder = "proc/\(Self.seconds(snapshot.nanoseconds))-\(snapshot.label)/"
+      // A label names a folder: no path separators or dot-names; a repeated one gets a suffix.
+      var label = String(snapshot.label.map { $0 == "/" || $0 == "\0" ? "_" : $0 })
+      if label.hasPrefix(".") { label = "_" + label.dropFirst() }
+      var folder = "proc/\(Self.seconds(snapshot.nanoseconds))-\(label)/"
+      var copy = 2
+      while files[folder + "meminfo"] != nil {
+        folder = "proc/\(Self.seconds(snapshot.nanoseconds))-\(label)-\(copy)/"
+        copy += 1
+      }
       files[folder + "meminfo"] = snapshot.memInfo.render()
       files[folder + "vmstat"] = snapshot.vmStat.render()
       files[folder + "buddyinfo"] = snapshot.buddyInfo.render()
@@ -100,7 +108,7 @@ extension ScenarioRecord {
         + (first.pid.map { $0 > 0 ? " by pid \($0)" : "" } ?? "") + " failed: \(first.detail)"
       if failures.count > 1 { sentence += " (\(failures.count) failures in all)" }
       if let end = snapshots.last, let free = end.memInfo.value(named: "MemFree") {
-        sentence += ". Free memory was \(free) kB"
+        sentence += ". At the end of the run free memory was \(free) kB"
         if let cma = end.memInfo.value(named: "CmaFree"), cma > 0 {
           sentence +=
             ", \(cma) kB of it (\(cma * 100 / max(free, 1)) %) in CMA pageblocks, which only "

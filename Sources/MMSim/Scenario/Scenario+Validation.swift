@@ -11,14 +11,14 @@ enum ScenarioLimits {
   /// `MAX_ORDER - 1`.
   static let maxOrder = 10
   /// `machine.arch`.
-  static let architectures = ["x86_64", "arm64", "generic"]
+  static let architectures = ["x86_64", "i386", "arm64", "generic"]
   /// `zones[i].kind` and `cma[i].zone`.
   static let zoneKinds = ["DMA", "DMA32", "Normal", "HighMem", "Movable"]
   /// The `vm.*` sysctls a scenario may set (without the `vm.` prefix).
   static let sysctls = [
-    "min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor", "overcommit_memory",
+    "min_free_kbytes", "watermark_scale_factor", "overcommit_memory",
     "overcommit_ratio", "overcommit_kbytes", "panic_on_oom", "oom_kill_allocating_task",
-    "oom_dump_tasks", "swappiness", "extfrag_threshold", "drop_caches", "compact_memory",
+    "oom_dump_tasks", "extfrag_threshold", "drop_caches", "compact_memory",
     "admin_reserve_kbytes", "user_reserve_kbytes",
   ]
 }
@@ -104,10 +104,10 @@ extension MachineSpec {
         try zone.validate(at: path / "zones" / index, in: locator)
       }
     }
-    if let pageblockOrder, !(0...ScenarioLimits.maxOrder).contains(pageblockOrder) {
+    if let pageblockOrder, !(1...ScenarioLimits.maxOrder).contains(pageblockOrder) {
       throw locator.error(
         at: path / "pageblock_order",
-        "\(pageblockOrder) is not an order 0…\(ScenarioLimits.maxOrder)")
+        "\(pageblockOrder) is not an order 1…\(ScenarioLimits.maxOrder)")
     }
     for (index, area) in (cma ?? []).enumerated() {
       let areaPath = path / "cma" / index
@@ -175,6 +175,10 @@ func validateSysctls(_ values: [String: Int], at path: ScenarioPath, in locator:
       throw locator.error(at: path / key, "not a sysctl scenarios can set" + (hint ?? ""))
     }
     if value < 0 { throw locator.error(at: path / key, "\(value) is negative") }
+    // The kernel's handlers take an int; larger values are refused there.
+    if value > Int(Int32.max) {
+      throw locator.error(at: path / key, "\(value) is larger than the kernel's int")
+    }
   }
 }
 
@@ -182,8 +186,8 @@ func validateSysctls(_ values: [String: Int], at path: ScenarioPath, in locator:
 func validatePID(_ pid: Int, at path: ScenarioPath, in locator: ScenarioLocator)
   throws(ScenarioError)
 {
-  if !(1...4_194_304).contains(pid) {
-    throw locator.error(at: path, "\(pid) is not a pid (1…4194304)")
+  if !(1...4_194_303).contains(pid) {
+    throw locator.error(at: path, "\(pid) is not a pid (1…4194303)")
   }
 }
 

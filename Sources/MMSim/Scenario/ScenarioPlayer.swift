@@ -35,7 +35,7 @@ struct ScenarioPlayer {
   /// Per timeline entry: the time of its next occurrence (µs) and the occurrences left.
   private var next: [(time: Int, left: Int)?]
   /// Blocks to free at a time (µs), from allocations with `hold`.
-  private var held: [(time: Int, blocks: [Allocation])] = []
+  private var held: [(time: Int, blocks: [Allocation], use: PageUse)] = []
   private var ratelimit: WarnAllocRatelimit
   private let stopAt: Int?
   private let stopOn: Set<String>
@@ -46,6 +46,11 @@ struct ScenarioPlayer {
   /// Every pid the scenario starts: touching or ending one that has died is a no-op.
   private let declaredPIDs: Set<Int>
 
+  /// The longest a run plays, in µs: one virtual week.
+  ///
+  /// Later occurrences are not played.
+  static let horizon = 7 * 24 * 3_600_000_000
+
   /// Told the virtual time at each whole second passed.
   var progress: ((UInt64) -> Void)?
 
@@ -53,14 +58,17 @@ struct ScenarioPlayer {
     self.scenario = scenario
     self.file = file
     record = ScenarioRecord(kernel: kernel)
-    record.declaredPIDs =
-      (scenario.tasks ?? []).map(\.pid) + scenario.timeline.compactMap(\.start?.pid)
+    var pids: [Int] = []
+    for pid in (scenario.tasks ?? []).map(\.pid) + scenario.timeline.compactMap(\.start?.pid)
+    where !pids.contains(pid) {
+      pids.append(pid)
+    }
+    record.declaredPIDs = pids
     ratelimit = WarnAllocRatelimit(kernel: kernel)
     let times = [scenario.stop?.at, limit].compactMap { $0?.microseconds }
     stopAt = times.min()
     stopOn = Set(scenario.stop?.on ?? [])
-    declaredPIDs = Set(
-      (scenario.tasks ?? []).map(\.pid) + scenario.timeline.compactMap(\.start?.pid))
+    declaredPIDs = Set(pids)
     next = scenario.timeline.map { event in
       let first = event.at?.microseconds ?? 0
       guard let every = event.every else { return (first, 1) }
@@ -83,6 +91,11 @@ struct ScenarioPlayer {
         stopped = "the timeline finished"
         break
       }
+      if time > Self.horizon {
+        record.endNanoseconds = UInt64(Self.horizon) * 1000
+        stopped = "the one-week horizon"
+        break
+      }
       if let stopAt, time > stopAt {
         record.endNanoseconds = UInt64(stopAt) * 1000
         stopped = "stop at \(VirtualDuration(microseconds: stopAt))"
@@ -95,7 +108,15 @@ struct ScenarioPlayer {
       record.endNanoseconds = UInt64(time) * 1000
       backgroundWork(&machine)
       if let release, held[release].time == time {
-        for block in held.remove(at: release).blocks {
+        let due = held.remove(at: release)
+        // Page cache may have been reclaimed (and its frame reused) meanwhile: free only a block
+        // that is still an unowned allocated block of that order and use.
+        for block in due.blocks
+        where machine.memory.isAllocatedBlock(block.pfn)
+          && machine.memory.use(of: block.pfn) == due.use
+          && machine.memory.frames[machine.memory.frameIndex(block.pfn)].order == block.order
+          && machine.memory.frames[machine.memory.frameIndex(block.pfn)].ownerID == 0
+        {
           machine.memory.free(block.pfn, order: block.order)
         }
       } else if let (_, index) = entry {
@@ -145,7 +166,8 @@ struct ScenarioPlayer {
   private mutating func advance(_ index: Int) {
     guard let (time, left) = next[index] else { return }
     let every = scenario.timeline[index].every?.microseconds ?? 0
-    next[index] = left > 1 && every > 0 ? (time + every, left - 1) : nil
+    next[index] =
+      left > 1 && every > 0 && time + every <= Self.horizon ? (time + every, left - 1) : nil
   }
 
   private var nanoseconds: UInt64 { record.endNanoseconds }
@@ -244,7 +266,7 @@ struct ScenarioPlayer {
       break
     }
     if let hold = spec.hold, !blocks.isEmpty {
-      held.append(((Int(nanoseconds / 1000)) + hold.microseconds, blocks))
+      held.append((Int(nanoseconds / 1000) + hold.microseconds, blocks, use))
     }
   }
 

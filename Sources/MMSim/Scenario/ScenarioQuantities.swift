@@ -73,7 +73,9 @@ public struct MemorySize: Hashable, Sendable, Codable, CustomStringConvertible {
       let scale = [1, 100, 10, 1][parts[1].count]
       let (scaled, overflow) = whole.multipliedReportingOverflow(by: 1000)
       guard !overflow else { throw ParseError(text: text, reason: "too large") }
-      value = scaled + fraction * scale
+      let (sum, overflowed) = scaled.addingReportingOverflow(fraction * scale)
+      guard !overflowed else { throw ParseError(text: text, reason: "too large") }
+      value = sum
       milli = true
     } else {
       value = whole

@@ -73,9 +73,15 @@ extension SimulatedMachine {
     do {
       switch name {
       case "min_free_kbytes": writeMinFreeKbytes(value)
-      case "watermark_scale_factor": writeWatermarkScaleFactor(value)
-      case "extfrag_threshold": extfragThreshold = value
-      case "panic_on_oom": oomPolicy.panicOnOOM = value
+      case "watermark_scale_factor":
+        guard (1...3000).contains(value) else { return "must be 1…3000" }
+        writeWatermarkScaleFactor(value)
+      case "extfrag_threshold":
+        guard (0...1000).contains(value) else { return "must be 0…1000" }
+        extfragThreshold = value
+      case "panic_on_oom":
+        guard (0...2).contains(value) else { return "must be 0, 1 or 2" }
+        oomPolicy.panicOnOOM = value
       case "oom_kill_allocating_task": oomPolicy.killAllocatingTask = value != 0
       case "oom_dump_tasks": oomPolicy.dumpTasks = value != 0
       case "overcommit_memory":
@@ -165,7 +171,8 @@ extension SimulatedMachine {
       guard spanned >= present else { throw fail(key + ".spanned", "smaller than present") }
       guard managed <= present else { throw fail(key + ".managed", "larger than present") }
       let start = spec.startPFN ?? nextPFN
-      guard start >= nextPFN, spanned <= 1 << 32 else {
+      // Frames are linked by 32-bit PFNs: every zone ends below 2^32 − 1.
+      guard start >= nextPFN, start + spanned < Int(UInt32.max) else {
         throw fail(key + ".start_pfn", "overlaps the zone before it or is out of range")
       }
       byKind[kind] = ZoneLayout(
