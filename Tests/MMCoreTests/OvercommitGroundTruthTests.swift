@@ -17,7 +17,7 @@ import Testing
 /// probe's own VmSize (its `total_vm`) as the probe started.
 @Suite(.timeLimit(.minutes(1)))
 struct OvercommitGroundTruthTests {
-  static let run = Fixtures.groundTruth.appendingPathComponent("overcommit/m1G")
+  static let run = OvercommitProbes.run
 
   /// Every captured `proc/` folder with a meminfo and the overcommit sysctls.
   static let snapshots = Fixtures.procFolders(holding: "meminfo").filter {
@@ -26,12 +26,7 @@ struct OvercommitGroundTruthTests {
   }
 
   static func sysVM(_ folder: URL) throws -> SysVM {
-    let vm = folder.appendingPathComponent("sys/vm")
-    var files: [String: String] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: vm.path) {
-      files[name] = try Fixtures.text(of: vm.appendingPathComponent(name))
-    }
-    return try SysVM(parsing: files)
+    try SysVM(parsing: Fixtures.sysVMFiles(in: folder))
   }
 
   static func memInfo(_ folder: URL) throws -> MemInfo {
@@ -68,17 +63,6 @@ struct OvercommitGroundTruthTests {
     return line.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
   }
 
-  /// The `key=value` pairs of the probe file's line starting with `prefix`.
-  static func fields(_ prefix: String, in file: URL) throws -> [String: Int] {
-    let line = try #require(try Fixtures.lines(of: file).first { $0.hasPrefix(prefix) })
-    var fields: [String: Int] = [:]
-    for word in line.split(separator: " ") {
-      let parts = word.split(separator: "=", maxSplits: 1)
-      if parts.count == 2, let number = Int(parts[1]) { fields[String(parts[0])] = number }
-    }
-    return fields
-  }
-
   // MARK: - CommitLimit
 
   @Test func everyCapturedCommitLimitIsReproducedExactly() throws {
@@ -102,29 +86,13 @@ struct OvercommitGroundTruthTests {
 
   // MARK: - Probes
 
-  /// What a `grow` run reports.
-  struct GrowResult: Equatable, CustomStringConvertible {
-    var firstFailTotalKB = 0
-    var firstFailChunkKB = 0
-    var totalPages = 0
-    var mappings = 0
-    var failures = 0
-    var committedAtFirstFailureKB: Int?
-    var committedAtEndKB = 0
-
-    var description: String {
-      "first failure at \(firstFailTotalKB) kB (chunk \(firstFailChunkKB) kB), total "
-        + "\(totalPages) pages in \(mappings) mappings, \(failures) failures"
-    }
-  }
-
   /// `mmap-probe [-M capMB] grow` against the model: the same chunks in the same order.
   static func grow(
     _ accounting: OvercommitAccounting, task: OvercommitAccounting.Task, capMB: Int = 0
-  ) throws -> GrowResult {
+  ) throws -> OvercommitProbes.GrowResult {
     var accounting = accounting
     var task = task
-    var result = GrowResult()
+    var result = OvercommitProbes.GrowResult()
     var chunk = 256
     var total = 0
     let cap = capMB * 256
@@ -154,41 +122,30 @@ struct OvercommitGroundTruthTests {
 
   /// The probe as the task it ran as: root has CAP_SYS_ADMIN, uid 65534 has not.
   static func task(_ file: URL) throws -> OvercommitAccounting.Task {
-    let header = try fields("mmap-probe:", in: file)
-    let before = try fields("before:", in: file)
+    let header = try OvercommitProbes.fields("mmap-probe:", in: file)
+    let before = try OvercommitProbes.fields("before:", in: file)
     return OvercommitAccounting.Task(
       capSysAdmin: header["euid"] == 0, totalVMPages: try #require(before["VmSize_kb"]) / 4)
   }
 
-  static let growProbes = [
-    ("01-mode2-ratio50", "probe-grow-root.txt", 0),
-    ("01-mode2-ratio50", "probe-grow-uid65534.txt", 0),
-    ("02-mode2-ratio80", "probe-grow-root.txt", 0),
-    ("02-mode2-ratio80", "probe-grow-uid65534.txt", 0),
-    ("03-mode2-kbytes400000", "probe-grow-root.txt", 0),
-    ("03-mode2-kbytes400000", "probe-grow-uid65534.txt", 0),
-    ("04-mode0", "probe-grow-root-cap64G.txt", 65536),
-    ("05-mode1", "probe-grow-root-cap64G.txt", 65536),
-  ]
-
   /// Each `grow` run fails first at the kernel's total and chunk, ends at the kernel's total
   /// to the page (mode 2 only through the per-cpu batch), and leaves the kernel's Committed_AS.
-  @Test(arguments: growProbes)
+  @Test(arguments: OvercommitProbes.growProbes)
   func growProbeIsRefusedWhereTheKernelRefusedIt(step: String, file: String, capMB: Int) throws {
     let url = Self.run.appendingPathComponent(step).appendingPathComponent(file)
-    let before = try Self.fields("before:", in: url)
+    let before = try OvercommitProbes.fields("before:", in: url)
     let accounting = try Self.accounting(
       step: step, committedKB: try #require(before["Committed_AS_kb"]))
     let model = try Self.grow(accounting, task: try Self.task(url), capMB: capMB)
-    let kernel = try Self.fields("grow: result", in: url)
-    let end = try Self.fields("at_end_holding_mappings:", in: url)
-    let expected = GrowResult(
+    let kernel = try OvercommitProbes.fields("grow: result", in: url)
+    let end = try OvercommitProbes.fields("at_end_holding_mappings:", in: url)
+    let expected = OvercommitProbes.GrowResult(
       firstFailTotalKB: try #require(kernel["first_fail_total_kb"]),
       firstFailChunkKB: try #require(kernel["first_fail_chunk_kb"]),
       totalPages: try #require(kernel["total_pages"]), mappings: try #require(kernel["mappings"]),
       failures: try #require(kernel["failures"]),
       committedAtFirstFailureKB: kernel["failures"] == 0
-        ? nil : try Self.fields("at_first_failure:", in: url)["Committed_AS_kb"],
+        ? nil : try OvercommitProbes.fields("at_first_failure:", in: url)["Committed_AS_kb"],
       committedAtEndKB: try #require(end["Committed_AS_kb"]))
     #expect(model == expected)
   }
@@ -203,28 +160,16 @@ struct OvercommitGroundTruthTests {
     #expect(model.totalPages == 112_744)
   }
 
-  static let singleMaxProbes = [
-    ("01-mode2-ratio50", "probe-single-max-root.txt"),
-    ("01-mode2-ratio50", "probe-single-max-uid65534.txt"),
-    ("02-mode2-ratio80", "probe-single-max-root.txt"),
-    ("02-mode2-ratio80", "probe-single-max-uid65534.txt"),
-    ("03-mode2-kbytes400000", "probe-single-max-root.txt"),
-    ("03-mode2-kbytes400000", "probe-single-max-uid65534.txt"),
-    ("04-mode0", "probe-single-max-root.txt"),
-    ("04-mode0", "probe-single-max-uid65534.txt"),
-    ("05-mode1", "probe-single-max-root-cap1T.txt"),
-  ]
-
   /// The largest single mapping, to the page; mode 1 grants the 1 TiB ceiling.
-  @Test(arguments: singleMaxProbes)
+  @Test(arguments: OvercommitProbes.singleMaxProbes)
   func singleMaxProbeFindsTheKernelsLargestMapping(step: String, file: String) throws {
     let url = Self.run.appendingPathComponent(step).appendingPathComponent(file)
-    let before = try Self.fields("before:", in: url)
+    let before = try OvercommitProbes.fields("before:", in: url)
     let accounting = try Self.accounting(
       step: step, committedKB: try #require(before["Committed_AS_kb"]))
     let ceiling = (1 << 20) * 256  // the probe's default -M: 1 TiB
     let model = accounting.largestGrantedRequest(task: try Self.task(url), ceiling: ceiling)
-    let kernel = try Self.fields("single-max: result", in: url)
+    let kernel = try OvercommitProbes.fields("single-max: result", in: url)
     if let pages = kernel["max_ok_pages"] {
       #expect(model == pages)
       #expect(kernel["first_fail_pages"] == pages + 1)
@@ -245,11 +190,11 @@ struct OvercommitGroundTruthTests {
   @Test(arguments: mallocProbes)
   func mallocProbeMatches(step: String, file: String) throws {
     let url = Self.run.appendingPathComponent(step).appendingPathComponent(file)
-    let before = try Self.fields("before:", in: url)
+    let before = try OvercommitProbes.fields("before:", in: url)
     let accounting = try Self.accounting(
       step: step, committedKB: try #require(before["Committed_AS_kb"]))
     let line = try #require(try Fixtures.lines(of: url).first { $0.hasPrefix("malloc:") })
-    let sizeMB = try #require(try Self.fields("malloc:", in: url)["size_mb"])
+    let sizeMB = try #require(try OvercommitProbes.fields("malloc:", in: url)["size_mb"])
     let decision = try accounting.decision(
       pages: sizeMB * 256 + 1, task: try Self.task(url))
     #expect(decision.granted == line.contains("result=ok"), "\(decision)")

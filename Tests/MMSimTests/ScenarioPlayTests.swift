@@ -5,12 +5,14 @@ import Testing
 /// Playing scenarios on the virtual clock.
 @Suite(.timeLimit(.minutes(2)))
 struct ScenarioPlayTests {
+  /// A size of the test data (a typo traps rather than weakening a test).
   static func size(_ text: String) -> MemorySize {
-    (try? MemorySize(parsing: text)) ?? MemorySize(bytes: 0)
+    do { return try MemorySize(parsing: text) } catch { fatalError("test data: \(error)") }
   }
 
+  /// A duration of the test data (a typo traps rather than weakening a test).
   static func time(_ text: String) -> VirtualDuration {
-    (try? VirtualDuration(parsing: text)) ?? VirtualDuration(microseconds: 0)
+    do { return try VirtualDuration(parsing: text) } catch { fatalError("test data: \(error)") }
   }
 
   /// The seed case as values (the bundled YAML says the same).
@@ -116,7 +118,10 @@ struct ScenarioPlayTests {
   @Test func aCMAAreaLargerThanItsZoneIsAnError() {
     var scenario = Self.seed
     scenario.machine.cma = [CMASpec(zone: "Normal", size: Self.size("1 GiB"))]
-    #expect(throws: ScenarioError.self) { try scenario.play() }
+    #expect(
+      throws: ScenarioError(
+        keyPath: "machine.cma[0].size", reason: "larger than the Normal zone's managed memory")
+    ) { try scenario.play() }
   }
 }
 
@@ -200,7 +205,11 @@ extension ScenarioPlayTests {
     scenario.machine = MachineSpec(
       arch: "generic",
       zones: [ZoneSpec(kind: "Normal", startPFN: 1 << 40, present: Self.size("1 GiB"))])
-    #expect(throws: ScenarioError.self) { try scenario.play() }
+    #expect(
+      throws: ScenarioError(
+        keyPath: "machine.zones[0].start_pfn",
+        reason: "overlaps the zone before it or is out of range")
+    ) { try scenario.play() }
     scenario = Self.small([])
     scenario.sysctl = ["vm.watermark_scale_factor": 0]
     #expect(

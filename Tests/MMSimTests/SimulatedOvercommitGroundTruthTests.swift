@@ -14,32 +14,16 @@ import Testing
 /// and its VmSize is its `total_vm` (the other pages unaccounted: text, libraries).
 @Suite(.timeLimit(.minutes(2)))
 struct SimulatedOvercommitGroundTruthTests {
-  static let run = Fixtures.groundTruth.appendingPathComponent("overcommit/m1G")
+  static let run = OvercommitProbes.run
 
   static func proc(_ step: String) -> URL { run.appendingPathComponent(step + "/proc") }
 
   static func sysVM(_ folder: URL) throws -> SysVM {
-    let vm = folder.appendingPathComponent("sys/vm")
-    var files: [String: String] = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: vm.path) {
-      files[name] = try Fixtures.text(of: vm.appendingPathComponent(name))
-    }
-    return try SysVM(parsing: files)
+    try SysVM(parsing: Fixtures.sysVMFiles(in: folder))
   }
 
   static func memInfo(_ folder: URL) throws -> MemInfo {
     try MemInfo(parsing: Fixtures.text(of: folder.appendingPathComponent("meminfo")))
-  }
-
-  /// The `key=value` pairs of the probe file's line starting with `prefix`.
-  static func fields(_ prefix: String, in file: URL) throws -> [String: Int] {
-    let line = try #require(try Fixtures.lines(of: file).first { $0.hasPrefix(prefix) })
-    var fields: [String: Int] = [:]
-    for word in line.split(separator: " ") {
-      let parts = word.split(separator: "=", maxSplits: 1)
-      if parts.count == 2, let number = Int(parts[1]) { fields[String(parts[0])] = number }
-    }
-    return fields
   }
 
   /// The machine of the run's boot capture with the step's overcommit sysctls written, init
@@ -70,8 +54,8 @@ struct SimulatedOvercommitGroundTruthTests {
 
   /// Starts the probe of `file` as its `mmap-probe:` and `before:` lines describe it.
   static func startProbe(_ file: URL, on machine: inout SimulatedMachine) throws -> Int {
-    let header = try fields("mmap-probe:", in: file)
-    let before = try fields("before:", in: file)
+    let header = try OvercommitProbes.fields("mmap-probe:", in: file)
+    let before = try OvercommitProbes.fields("before:", in: file)
     let pid = try #require(header["pid"])
     var probe = SimulatedTask(
       pid: pid, comm: "mmap-probe", uid: try #require(header["uid"]),
@@ -107,10 +91,10 @@ struct SimulatedOvercommitGroundTruthTests {
     let pid = try Self.startProbe(probe, on: &machine)
     #expect(
       Self.kilobytes(committedOf: machine)
-        == (try Self.fields("before:", in: probe))["Committed_AS_kb"])
+        == (try OvercommitProbes.fields("before:", in: probe))["Committed_AS_kb"])
     #expect(
       machine.tasks[pid]?.totalVMPages
-        == (try Self.fields("before:", in: probe))["VmSize_kb"].map { $0 / 4 })
+        == (try OvercommitProbes.fields("before:", in: probe))["VmSize_kb"].map { $0 / 4 })
     // The probe's exit gives its commitment back.
     machine.releaseMemory(ofTask: pid)
     #expect(machine.memInfo().committedAS == kernel.committedAS)
@@ -118,26 +102,12 @@ struct SimulatedOvercommitGroundTruthTests {
 
   // MARK: - grow
 
-  /// What a `grow` run reports.
-  struct GrowResult: Equatable, CustomStringConvertible {
-    var firstFailTotalKB = 0
-    var firstFailChunkKB = 0
-    var totalPages = 0
-    var mappings = 0
-    var failures = 0
-    var committedAtFirstFailureKB: Int?
-    var committedAtEndKB = 0
-
-    var description: String {
-      "first failure at \(firstFailTotalKB) kB (chunk \(firstFailChunkKB) kB), total "
-        + "\(totalPages) pages in \(mappings) mappings, \(failures) failures"
-    }
-  }
-
   /// `mmap-probe [-M capMB] grow` on the machine: 1 MiB chunks doubling until the first
   /// failure, then halving after each failure down to one page, every mapping held.
-  static func grow(pid: Int, on machine: inout SimulatedMachine, capMB: Int) -> GrowResult {
-    var result = GrowResult()
+  static func grow(pid: Int, on machine: inout SimulatedMachine, capMB: Int)
+    -> OvercommitProbes.GrowResult
+  {
+    var result = OvercommitProbes.GrowResult()
     var chunk = 256
     var total = 0
     let cap = capMB * 256
@@ -166,34 +136,23 @@ struct SimulatedOvercommitGroundTruthTests {
     return result
   }
 
-  static let growProbes = [
-    ("01-mode2-ratio50", "probe-grow-root.txt", 0),
-    ("01-mode2-ratio50", "probe-grow-uid65534.txt", 0),
-    ("02-mode2-ratio80", "probe-grow-root.txt", 0),
-    ("02-mode2-ratio80", "probe-grow-uid65534.txt", 0),
-    ("03-mode2-kbytes400000", "probe-grow-root.txt", 0),
-    ("03-mode2-kbytes400000", "probe-grow-uid65534.txt", 0),
-    ("04-mode0", "probe-grow-root-cap64G.txt", 65536),
-    ("05-mode1", "probe-grow-root-cap64G.txt", 65536),
-  ]
-
   /// Each `grow` run is refused first at the kernel's total and chunk and ends at the kernel's
   /// total to the page, with the kernel's Committed_AS; every refusal is recorded with the mode.
-  @Test(arguments: growProbes)
+  @Test(arguments: OvercommitProbes.growProbes)
   func growProbeIsRefusedWhereTheKernelRefusedIt(step: String, file: String, capMB: Int) throws {
     let url = Self.run.appendingPathComponent(step).appendingPathComponent(file)
     var machine = try Self.machine(step: step)
     let pid = try Self.startProbe(url, on: &machine)
     let model = Self.grow(pid: pid, on: &machine, capMB: capMB)
-    let kernel = try Self.fields("grow: result", in: url)
-    let end = try Self.fields("at_end_holding_mappings:", in: url)
-    let expected = GrowResult(
+    let kernel = try OvercommitProbes.fields("grow: result", in: url)
+    let end = try OvercommitProbes.fields("at_end_holding_mappings:", in: url)
+    let expected = OvercommitProbes.GrowResult(
       firstFailTotalKB: try #require(kernel["first_fail_total_kb"]),
       firstFailChunkKB: try #require(kernel["first_fail_chunk_kb"]),
       totalPages: try #require(kernel["total_pages"]), mappings: try #require(kernel["mappings"]),
       failures: try #require(kernel["failures"]),
       committedAtFirstFailureKB: kernel["failures"] == 0
-        ? nil : try Self.fields("at_first_failure:", in: url)["Committed_AS_kb"],
+        ? nil : try OvercommitProbes.fields("at_first_failure:", in: url)["Committed_AS_kb"],
       committedAtEndKB: try #require(end["Committed_AS_kb"]))
     #expect(model == expected)
     #expect(machine.tasks[pid]?.totalVMPages == (try #require(end["VmSize_kb"])) / 4)
@@ -206,22 +165,10 @@ struct SimulatedOvercommitGroundTruthTests {
 
   // MARK: - single-max
 
-  static let singleMaxProbes = [
-    ("01-mode2-ratio50", "probe-single-max-root.txt"),
-    ("01-mode2-ratio50", "probe-single-max-uid65534.txt"),
-    ("02-mode2-ratio80", "probe-single-max-root.txt"),
-    ("02-mode2-ratio80", "probe-single-max-uid65534.txt"),
-    ("03-mode2-kbytes400000", "probe-single-max-root.txt"),
-    ("03-mode2-kbytes400000", "probe-single-max-uid65534.txt"),
-    ("04-mode0", "probe-single-max-root.txt"),
-    ("04-mode0", "probe-single-max-uid65534.txt"),
-    ("05-mode1", "probe-single-max-root-cap1T.txt"),
-  ]
-
   /// The largest single mapping the machine grants, to the page, found as the probe finds it:
   /// the 1 TiB ceiling first, then bisection, each granted mapping unmapped again; mode 1 grants
   /// the ceiling.
-  @Test(arguments: singleMaxProbes)
+  @Test(arguments: OvercommitProbes.singleMaxProbes)
   func singleMaxProbeFindsTheKernelsLargestMapping(step: String, file: String) throws {
     let url = Self.run.appendingPathComponent(step).appendingPathComponent(file)
     var machine = try Self.machine(step: step)
@@ -233,7 +180,7 @@ struct SimulatedOvercommitGroundTruthTests {
       return true
     }
     let ceiling = (1 << 20) * 256
-    let kernel = try Self.fields("single-max: result", in: url)
+    let kernel = try OvercommitProbes.fields("single-max: result", in: url)
     if granted(ceiling) {
       #expect(kernel["max_ok_kb"] == ceiling * 4)
       #expect(kernel["max_ok_pages"] == nil)

@@ -47,6 +47,16 @@ package enum Fixtures {
     procFiles(named: file).map { $0.deletingLastPathComponent() }
   }
 
+  /// The files of a captured `proc/` folder's `sys/vm`, by name.
+  package static func sysVMFiles(in procFolder: URL) throws -> [String: String] {
+    let vm = procFolder.appendingPathComponent("sys/vm")
+    var files: [String: String] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: vm.path) {
+      files[name] = try text(of: vm.appendingPathComponent(name))
+    }
+    return files
+  }
+
   /// The path of `file` below `Tests/Fixtures`, for messages.
   package static func relativePath(_ file: URL) -> String {
     file.path.replacingOccurrences(of: root.path + "/", with: "")

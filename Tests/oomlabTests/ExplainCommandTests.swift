@@ -5,19 +5,7 @@ import Testing
 /// Runs `oomlab explain` as a user would: files and stdin in, text or JSON out, exit status.
 @Suite(.timeLimit(.minutes(2)))
 struct ExplainCommandTests {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  static let binary: URL = {
-    let bundle = Bundle.allBundles.map(\.bundleURL).first { $0.pathExtension == "xctest" }
-    let folder =
-      bundle?.deletingLastPathComponent()
-      ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    return folder.appendingPathComponent("oomlab")
-  }()
+  typealias Result = OOMLabProcess.Result
 
   static let seed = Fixtures.root.appendingPathComponent(
     "corpus/exact/seed-csky-4.9.56-order10-atomic.log"
@@ -30,22 +18,7 @@ struct ExplainCommandTests {
   ).path
 
   func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
-    let process = Process()
-    process.executableURL = Self.binary
-    process.arguments = ["explain"] + arguments
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    input.fileHandleForWriting.write(stdin ?? Data())
-    try input.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    try OOMLabProcess.run(["explain"] + arguments, stdin: stdin)
   }
 
   func json(_ result: Result) throws -> [[String: Any]] {

@@ -3,36 +3,9 @@ import Testing
 
 /// Runs the built `oomlab` binary, as a user would.
 struct GFPCommandTests {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
+  typealias Result = OOMLabProcess.Result
 
-  static let binary: URL = {
-    // The test bundle sits next to the executable in .build/<config>/.
-    let bundle = Bundle.allBundles.map(\.bundleURL).first { $0.pathExtension == "xctest" }
-    let folder =
-      bundle?.deletingLastPathComponent()
-      ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    return folder.appendingPathComponent("oomlab")
-  }()
-
-  func run(_ arguments: String...) throws -> Result {
-    let process = Process()
-    process.executableURL = Self.binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
-  }
+  func run(_ arguments: String...) throws -> Result { try OOMLabProcess.run(arguments) }
 
   @Test func firstLineIsTheKernelsRendering() throws {
     let result = try run("gfp", "0x2084020", "--kernel", "4.9.56")

@@ -62,7 +62,7 @@ extension SimulatedMachine {
       return nil
     }
     let chain = memcgChain(path)
-    // MEM_CGROUP_RECLAIM_RETRIES (5) until 5.9 took MAX_RECLAIM_RETRIES.
+    // MEM_CGROUP_RECLAIM_RETRIES (5) until 5.9 took MAX_RECLAIM_RETRIES (release INFERRED).
     let maxRetries = memory.rules.kernel.isAtLeast(5, 9) ? Self.maxReclaimRetries : 5
     var retries = maxRetries
     var drained = false
@@ -108,7 +108,8 @@ extension SimulatedMachine {
       }
       if failure != nil { break }
     }
-    // `nomem:` — __GFP_NOFAIL and __GFP_HIGH charges go through over the limit.
+    // `nomem:` — __GFP_NOFAIL and (6.x; release INFERRED) __GFP_HIGH charges go through over
+    // the limit.
     if let failure, !mask.noFail && !mask.flags.contains(.high) { return failure }
     for group in chain { memcgs[group]?.usage += pages }
     reclaimAboveHigh(chain, mask: mask)

@@ -33,22 +33,11 @@ public struct MemorySize: Hashable, Sendable, Codable, CustomStringConvertible {
   public var unit: Unit
 
   /// Why a size does not read.
-  public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The text.
-    public var text: String
-    /// What is wrong with it.
-    public var reason: String
-    public var description: String { "'\(text)': \(reason)" }
-  }
+  public typealias ParseError = QuantityParseError
 
   /// Reads `64 MiB`, `2048kB`, `1.5 GiB`, `300 pages` or `4096` (bytes).
   public init(parsing text: String) throws(ParseError) {
-    let trimmed = text.trimmingWhitespace
-    guard !trimmed.hasPrefix("-") else {
-      throw ParseError(text: text, reason: "a size cannot be negative")
-    }
-    let digits = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-    let suffix = trimmed.dropFirst(digits.count).trimmingWhitespace
+    let (digits, suffix) = try QuantityParseError.split(text, what: "size")
     guard !digits.isEmpty else {
       throw ParseError(
         text: text, reason: "expected a number and a unit (kB, KiB, MiB, GiB, pages)")
@@ -140,22 +129,11 @@ public struct VirtualDuration: Hashable, Sendable, Comparable, Codable, CustomSt
   public init(microseconds: Int) { self.microseconds = microseconds }
 
   /// Why a duration does not read.
-  public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The text.
-    public var text: String
-    /// What is wrong with it.
-    public var reason: String
-    public var description: String { "'\(text)': \(reason)" }
-  }
+  public typealias ParseError = QuantityParseError
 
   /// Reads a number with `us`, `ms`, `s`, `min` or `h`.
   public init(parsing text: String) throws(ParseError) {
-    let trimmed = text.trimmingWhitespace
-    guard !trimmed.hasPrefix("-") else {
-      throw ParseError(text: text, reason: "a duration cannot be negative")
-    }
-    let digits = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-    let suffix = trimmed.dropFirst(digits.count).trimmingWhitespace
+    let (digits, suffix) = try QuantityParseError.split(text, what: "duration")
     let scales = ["us": 1, "ms": 1000, "s": 1_000_000, "min": 60_000_000, "h": 3_600_000_000]
     guard !digits.isEmpty, let scale = scales[String(suffix)] else {
       throw ParseError(text: text, reason: "expected a number and a unit (us, ms, s, min, h)")
@@ -195,6 +173,28 @@ public struct VirtualDuration: Hashable, Sendable, Comparable, Codable, CustomSt
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(description)
+  }
+}
+
+/// Why a size or a duration in a scenario file does not read.
+public struct QuantityParseError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The text.
+  public var text: String
+  /// What is wrong with it.
+  public var reason: String
+  public var description: String { "'\(text)': \(reason)" }
+
+  /// A quantity's number (digits and a dot) and its unit, blanks trimmed; a leading `-` is an
+  /// error ("a `what` cannot be negative").
+  static func split(_ text: String, what: String) throws(QuantityParseError) -> (
+    digits: Substring, suffix: Substring
+  ) {
+    let trimmed = text.trimmingWhitespace
+    guard !trimmed.hasPrefix("-") else {
+      throw QuantityParseError(text: text, reason: "a \(what) cannot be negative")
+    }
+    let digits = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+    return (digits, trimmed.dropFirst(digits.count).trimmingWhitespace)
   }
 }
 
