@@ -27,6 +27,9 @@ struct ExplainCommand: ParsableCommand {
   @Flag(help: "Print a JSON array of report objects instead of text.")
   var json = false
 
+  @Option(help: "Print only the Nth report (1-based, in input order; see the summary).")
+  var report: Int?
+
   func run() throws {
     let version: KernelVersion?
     do {
@@ -55,10 +58,18 @@ struct ExplainCommand: ParsableCommand {
       explanations += ReportExplanation.explainAll(
         in: String(decoding: data, as: UTF8.self), file: path, kernel: version)
     }
+    var numbered = Array(zip(1..., explanations))
+    if let report {
+      guard report >= 1, report <= explanations.count else {
+        throw failure(
+          "--report \(report): the input holds \(explanations.count) report(s)", status: 2)
+      }
+      numbered = [numbered[report - 1]]
+    }
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      print(String(decoding: try encoder.encode(explanations), as: UTF8.self))
+      print(String(decoding: try encoder.encode(numbered.map(\.1)), as: UTF8.self))
       return
     }
     if explanations.isEmpty {
@@ -66,10 +77,13 @@ struct ExplainCommand: ParsableCommand {
       return
     }
     var out = ""
-    for (index, explanation) in explanations.enumerated() {
-      if index > 0 { out += "\n" }
+    if report == nil, explanations.count > 1 {
+      out += ExplainSummary(explanations).text + "\n"
+    }
+    for (position, (number, explanation)) in numbered.enumerated() {
+      if position > 0 { out += "\n" }
       if logs.count > 1, let file = explanation.file { out += "\(file):\n" }
-      out += explanation.text(number: index + 1)
+      out += explanation.text(number: number)
     }
     print(out, terminator: "")
   }

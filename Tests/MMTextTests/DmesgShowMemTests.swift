@@ -199,6 +199,28 @@ struct DmesgShowMemTests {
     #expect(lines == 1297)
   }
 
+  /// Every free-block line of every fixture has its printed `= NkB` equal to its terms' sum.
+  ///
+  /// The kernel computes the total from the same `count*sizekB` terms; each line is counted, so
+  /// a block that stops being found shows.
+  @Test func everyFreeBlockTotalEqualsItsTerms() throws {
+    var checked = 0
+    var mismatches: [String] = []
+    for file in Self.logs {
+      let name = Fixtures.relativePath(file)
+      for found in ShowMem.findAll(in: try Fixtures.text(of: file), file: name) {
+        for area in found.showMem.freeAreas {
+          checked += 1
+          if area.termsKilobytes != area.totalKilobytes {
+            mismatches.append("\(name):\(found.lines) \(area.zone)")
+          }
+        }
+      }
+    }
+    #expect(checked == 97)
+    #expect(mismatches == [])
+  }
+
   // MARK: - Random blocks
 
   static func randomBlock(seed: UInt64) -> ShowMem {

@@ -30,7 +30,7 @@ struct ExplainCommandTests {
     let result = try run([Self.seed])
     #expect(result.status == 0)
     let lines = result.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "report 1: allocfail, lines 7-40, kernel 4.9.56")
+    #expect(lines.first == "report 1: allocfail, lines 7-40, kernel 4.9.56, at 2161.623563 s")
     #expect(lines.contains("  task: xxxx (pid 179)"))
     #expect(
       lines.contains(
@@ -51,6 +51,7 @@ struct ExplainCommandTests {
     #expect(report["kernel"] as? String == "4.9.56")
     #expect(report["order"] as? Int == 10)
     #expect(report["victim"] == nil)
+    #expect((report["time"] as? [String: Any])?["uptime"] as? String == "2161.623563")
     let task = try #require(report["task"] as? [String: Any])
     #expect(task["pid"] as? Int == 179)
     #expect(task["comm"] as? String == "xxxx")
@@ -94,6 +95,34 @@ struct ExplainCommandTests {
     #expect(both.map { $0["kind"] as? String } == ["allocfail", "oom", "oom"])
     let text2 = try run([Self.seed, Self.twoOOMs])
     #expect(text2.stdout.contains("report 3: oom"))
+  }
+
+  /// Several reports: a summary first; `--report N` prints the Nth alone, with its number.
+  @Test func summaryAndOneReport() throws {
+    let all = try run([Self.twoOOMs])
+    #expect(all.status == 0)
+    let lines = all.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first == "2 reports: oom ×2")
+    let killed = try #require(lines.first { $0.hasPrefix("  killed: ") })
+    #expect(killed == "  killed: dhclient")
+    #expect(all.stdout.contains("\nreport 1: oom") && all.stdout.contains("\nreport 2: oom"))
+
+    let second = try run([Self.twoOOMs, "--report", "2"])
+    #expect(second.status == 0)
+    #expect(second.stdout.hasPrefix("report 2: oom, lines "))
+    #expect(!second.stdout.contains("report 1:") && !second.stdout.contains("2 reports"))
+    let secondJSON = try json(try run([Self.twoOOMs, "--report", "2", "--json"]))
+    let allJSON = try json(try run([Self.twoOOMs, "--json"]))
+    #expect(secondJSON.count == 1)
+    #expect(secondJSON.first?["line"] as? Int == allJSON.last?["line"] as? Int)
+
+    for bad in ["3", "0"] {
+      let result = try run([Self.twoOOMs, "--report", bad])
+      #expect(result.status == 2, "--report \(bad)")
+      #expect(result.stderr.contains("--report \(bad): the input holds 2 report(s)"))
+    }
+    let none = try run(["--report", "1", "-"], stdin: Data("quiet\n".utf8))
+    #expect(none.status == 2)
   }
 
   @Test func logWithoutReportsSucceedsEmpty() throws {

@@ -16,9 +16,15 @@ extension ReportExplanation {
       explain($0, kernel: kernel)
     }
     let ooms = OOMReport.findAll(in: text, file: file).map { explain($0, kernel: kernel) }
-    return (allocs + ooms).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }.map {
+    let reports = (allocs + ooms).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }
+    let stamps = DmesgLine.stamps(ofLines: Set(reports.map(\.line)), in: text)
+    return reports.map {
       var explanation = $0
       explanation.file = file
+      explanation.time = stamps[$0.line].flatMap { stamp in
+        stamp.uptimeText == nil && stamp.date == nil
+          ? nil : Time(uptime: stamp.uptimeText, date: stamp.date)
+      }
       return explanation
     }
   }
@@ -52,6 +58,7 @@ extension ReportExplanation {
       } ?? []
     return ReportExplanation(
       kind: kind, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
+      time: nil,
       kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
@@ -82,7 +89,7 @@ extension ReportExplanation {
     }
     return ReportExplanation(
       kind: report.isMemcg ? .memcg : .oom, file: nil, line: found.lines.lowerBound,
-      lastLine: found.lines.upperBound, kernel: version?.description,
+      lastLine: found.lines.upperBound, time: nil, kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
       victim: victim, findings: findings, problems: found.problems.map(\.description))

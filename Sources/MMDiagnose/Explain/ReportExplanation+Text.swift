@@ -5,7 +5,10 @@ extension ReportExplanation {
   /// - Parameter number: the report's 1-based position in the output.
   public func text(number: Int) -> String {
     var out = "report \(number): \(kind.rawValue), lines \(line)-\(lastLine)"
-    out += ", kernel \(kernel ?? "unknown")\n"
+    out += ", kernel \(kernel ?? "unknown")"
+    if let uptime = time?.uptime { out += ", at \(uptime) s" }
+    if let date = time?.date { out += ", \(date)" }
+    out += "\n"
     if let task {
       out += "  task: \(task.comm ?? "?")"
       if let pid = task.pid { out += " (pid \(pid))" }

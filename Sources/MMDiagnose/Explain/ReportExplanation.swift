@@ -55,6 +55,14 @@ public struct ReportExplanation: Hashable, Sendable, Encodable {
     public var shmemRssKB: Int?
   }
 
+  /// When the report's first line was printed, as the log's prefixes say.
+  public struct Time: Hashable, Sendable, Encodable {
+    /// Seconds since boot, `%lu.%06lu` as printk stamps it.
+    public var uptime: String?
+    /// The syslog or journal date, as printed.
+    public var date: String?
+  }
+
   /// The report's kind.
   public var kind: Kind
   /// The input the report was read from (a path, `-` for standard input), or `nil` when the
@@ -64,6 +72,8 @@ public struct ReportExplanation: Hashable, Sendable, Encodable {
   public var line: Int
   /// The 1-based last line of the report in the input.
   public var lastLine: Int
+  /// When the report's first line was printed, or `nil` when the log has no stamps there.
+  public var time: Time?
   /// The kernel release the report was read as (its own `CPU:` line, the log's, or
   /// `--kernel`), or `nil` when none is known.
   public var kernel: String?
