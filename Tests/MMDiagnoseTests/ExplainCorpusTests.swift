@@ -125,9 +125,13 @@ struct ExplainCorpusTests {
 
   /// The `Killed process N (comm)` lines of a log, read with string operations.
   static func killedProcesses(_ file: URL) throws -> [(pid: Int, comm: String)] {
-    try Fixtures.lines(of: file).compactMap { line in
-      guard let range = line.range(of: "Killed process ") else { return nil }
-      let rest = line[range.upperBound...]
+    let lines = try Fixtures.lines(of: file).filter { !$0.hasPrefix("#") }
+    return lines.indices.compactMap { index in
+      var line = lines[index]
+      guard let start = line.range(of: "Killed process ")?.lowerBound else { return nil }
+      // A kill line hard-wrapped after `total-vm:…kB,` goes on on the next line.
+      if !line.contains("anon-rss"), index + 1 < lines.count { line += " " + lines[index + 1] }
+      let rest = line[start...].dropFirst("Killed process ".count)
       guard let pid = Int(rest.prefix { $0.isNumber }), let open = rest.firstIndex(of: "(")
       else { return nil }
       return (pid, String(rest[rest.index(after: open)...].prefix { $0 != ")" }))
@@ -198,5 +202,48 @@ struct ExplainCorpusTests {
     let limit = try #require(
       try Self.explain(recorded).first?.findings.first { $0.id == "memcg-limit" })
     #expect(limit.evidence.first?.contains("limit 65536kB") == true)
+  }
+
+  /// The `Killed process` lines' victims, read with string operations: pid, name and the rss
+  /// fields they print (`anon-rss:1112kB`, …).
+  static func printedVictims(_ file: URL) throws -> [String] {
+    let lines = try Fixtures.lines(of: file).filter { !$0.hasPrefix("#") }
+    return lines.indices.compactMap { index in
+      var line = lines[index]
+      guard let start = line.range(of: "Killed process ")?.lowerBound else { return nil }
+      // A kill line hard-wrapped after `total-vm:…kB,` goes on on the next line.
+      if !line.contains("anon-rss"), index + 1 < lines.count { line += " " + lines[index + 1] }
+      let rest = line[start...].dropFirst("Killed process ".count)
+      guard let pid = Int(rest.prefix { $0.isNumber }), let open = rest.firstIndex(of: "(")
+      else { return nil }
+      func kilobytes(_ field: String) -> Int? {
+        guard let at = rest.range(of: field + ":") else { return nil }
+        return Int(rest[at.upperBound...].prefix { $0.isNumber })
+      }
+      let comm = rest[rest.index(after: open)...].prefix { $0 != ")" }
+      return Self.describe(
+        pid, comm, kilobytes("anon-rss"), kilobytes("file-rss"), kilobytes("shmem-rss"))
+    }
+  }
+
+  /// A victim as one comparable line.
+  static func describe(
+    _ pid: Int, _ comm: some StringProtocol, _ anon: Int?, _ file: Int?, _ shmem: Int?
+  ) -> String {
+    "\(pid) (\(comm)) anon \(anon ?? -1) file \(file ?? -1) shmem \(shmem ?? -1)"
+  }
+
+  /// Every corpus report's victim equals its printed kill line, pid, name and rss, in log
+  /// order, and every kill line belongs to a report.
+  @Test func victimsEqualThePrintedKillLines() throws {
+    var checked = 0
+    for file in Self.corpus {
+      let victims = try Self.explain(file).compactMap(\.victim).map {
+        Self.describe($0.pid, $0.comm, $0.anonRssKB, $0.fileRssKB, $0.shmemRssKB)
+      }
+      #expect(victims == (try Self.printedVictims(file)), "\(Fixtures.relativePath(file))")
+      checked += victims.count
+    }
+    #expect(checked == 21)
   }
 }
