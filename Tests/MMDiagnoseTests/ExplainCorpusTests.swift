@@ -246,4 +246,37 @@ struct ExplainCorpusTests {
     }
     #expect(checked == 21)
   }
+
+  /// An OOM panic on its own (the recorded excerpt after a report) is a report of its own
+  /// whose cause is the panic; `panic_on_oom`'s panic after a report's task table says so.
+  @Test func oomPanicsAreExplained() throws {
+    let excerpt = Fixtures.root.appendingPathComponent(
+      "ground-truth/cma-arm64/movable-cma256M-holder-unkillable/reports/03-panic.txt")
+    let alone = try #require(try Self.explain(excerpt).first)
+    #expect(alone.kind == .oom && alone.line == 1)
+    let deadlock = try #require(alone.findings.first)
+    #expect(deadlock.id == "oom-panic")
+    #expect(deadlock.title.hasPrefix("the OOM killer found no task it could kill"))
+    #expect(
+      deadlock.evidence.first
+        == "line 1: Kernel panic - not syncing: System is deadlocked on memory")
+
+    let recorded = Fixtures.root.appendingPathComponent(
+      "ground-truth/oom-victim/default/reports/01-oom.txt")
+    var lines = try Fixtures.lines(of: recorded)
+    let summary = try #require(lines.firstIndex { $0.contains("oom-kill:") })
+    lines = Array(lines[..<summary])
+    lines.append(
+      "[   99.000000] Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled"
+    )
+    let report = try #require(
+      ReportExplanation.explainAll(in: lines.joined(separator: "\n"), file: "panic").first)
+    #expect(report.victim == nil)
+    let panic = try #require(report.findings.first { $0.id == "oom-panic" })
+    #expect(panic.title == "vm.panic_on_oom made the kernel panic instead of killing a task")
+    #expect(
+      panic.evidence == [
+        "line \(lines.count): Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled"
+      ])
+  }
 }

@@ -71,7 +71,7 @@ struct OOMDiagnosis {
 
   /// Every finding that holds, heaviest first.
   var findings: [Finding] {
-    Finding.byWeight([memcgLimit, leakSuspect, victimChoice].compactMap { $0 })
+    Finding.byWeight([memcgLimit, leakSuspect, oomPanic, victimChoice].compactMap { $0 })
   }
 
   /// `line N: ` for a known line.

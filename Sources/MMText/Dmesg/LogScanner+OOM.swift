@@ -45,10 +45,10 @@ extension LogScanner {
   }
 
   /// Whether line `j` can open a report whose header a log lost: memcg state, the task table,
-  /// the summary or a kill line.
+  /// the summary, a kill line, a reaper line or an OOM panic.
   func startsHeadlessOOMReport(_ j: Int) -> Bool {
     guard let line = oomLine(at: j), let phase = phase(line) else { return false }
-    return phase >= 3 && phase <= 7
+    return phase >= 3 && phase <= 9
   }
 
   /// Whether line `j` ends an OOM report before it: a blank line in a log, an
