@@ -45,10 +45,14 @@ public struct ShowMem: Hashable, Sendable {
 
   /// The lines after `Mem-Info:`, in print order.
   public var lines: [Line]
+  /// The block's first line as printed: `Mem-Info:`, or `Mem-info:` from an architecture's own
+  /// `show_mem()` (arm before 3.16).
+  public var heading: String
 
   /// Creates the block from its lines.
-  public init(lines: [Line]) {
+  public init(lines: [Line], heading: String = "Mem-Info:") {
     self.lines = lines
+    self.heading = heading
   }
 }
 

@@ -106,7 +106,10 @@ extension LogScanner {
           "the Mem-Info block ends before its page totals (cut short?)"))
     }
     return ShowMemAssembly(
-      showMem: ShowMem(lines: block), sourceLines: sourceLines, lastLine: lastLine,
+      showMem: ShowMem(
+        lines: block,
+        heading: memInfoLine && text(start).hasPrefix("Mem-info:") ? "Mem-info:" : "Mem-Info:"),
+      sourceLines: sourceLines, lastLine: lastLine,
       problems: problems)
   }
 

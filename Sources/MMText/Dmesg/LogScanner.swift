@@ -123,11 +123,13 @@ struct LogScanner {
     scanVMallocPreamble(bytes.span.extracting(message(j)))
   }
 
-  /// Whether line `j` is `Mem-Info:`.
+  /// Whether line `j` is `Mem-Info:` (`Mem-info:` in arm's and other architectures' own
+  /// `show_mem()` before 3.16).
   func isMemInfoLine(_ j: Int) -> Bool {
     let b = bytes.span.extracting(message(j))
     var s = Scanner()
-    return s.skip("Mem-Info:", b) && s.atEnd(b)
+    var t = Scanner()
+    return (s.skip("Mem-Info:", b) && s.atEnd(b)) || (t.skip("Mem-info:", b) && t.atEnd(b))
   }
 
   /// Whether line `j` is `Call Trace:` (`Call trace:` on arm64).

@@ -26,7 +26,8 @@ extension ShowMem {
     self = block.showMem
   }
 
-  /// The block as the kernel prints it, `Mem-Info:` first, each line ending in a newline.
+  /// The block as the kernel prints it, its heading (`Mem-Info:`) first, each line ending in a
+  /// newline.
   public func render() -> String {
     var text = ""
     render(into: &text)
@@ -35,7 +36,7 @@ extension ShowMem {
 
   /// Appends the block's lines to `text`.
   public func render(into text: inout String) {
-    text += "Mem-Info:\n"
+    text += heading + "\n"
     var previousWasCounters = false
     for line in lines {
       if case .counters = line, previousWasCounters { text += " " }
