@@ -45,8 +45,8 @@ public struct ShowMem: Hashable, Sendable {
 
   /// The lines after `Mem-Info:`, in print order.
   public var lines: [Line]
-  /// The block's first line as printed: `Mem-Info:`, or `Mem-info:` from an architecture's own
-  /// `show_mem()` (arm before 3.16).
+  /// The block's first line as printed: `Mem-Info:`, or `Mem-info:` from arm's own
+  /// `show_mem()` of the 3.x era.
   public var heading: String
 
   /// Creates the block from its lines.

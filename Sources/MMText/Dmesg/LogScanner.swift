@@ -123,8 +123,8 @@ struct LogScanner {
     scanVMallocPreamble(bytes.span.extracting(message(j)))
   }
 
-  /// Whether line `j` is `Mem-Info:` (`Mem-info:` in arm's and other architectures' own
-  /// `show_mem()` before 3.16).
+  /// Whether line `j` is `Mem-Info:` (`Mem-info:` from arm's own `show_mem()` of the 3.x era,
+  /// as the corpus's 3.2 and 3.10 arm reports print it).
   func isMemInfoLine(_ j: Int) -> Bool {
     let b = bytes.span.extracting(message(j))
     var s = Scanner()
