@@ -6,6 +6,12 @@ import Testing
 /// captures with missing or broken files.
 @Suite(.timeLimit(.minutes(1)))
 struct WatchCommandTests {
+  /// The keys docs/watch.md lists for a sample.
+  static let documentedKeys: Set = [
+    "sample", "time", "source", "memFreeKB", "memAvailableKB", "swapFreeKB", "zones",
+    "topGrowers", "trend", "predictions",
+  ]
+
   func run(_ arguments: String...) throws -> OOMLabProcess.Result {
     try OOMLabProcess.run(["watch"] + arguments)
   }
@@ -46,7 +52,7 @@ struct WatchCommandTests {
     }
     #expect(samples.allSatisfy { ($0["memFreeKB"] as? Int ?? 0) > 0 })
     #expect(samples.allSatisfy { !(($0["zones"] as? [Any]) ?? []).isEmpty })
-    #expect(samples[0]["predictions"] == nil)
+    #expect(samples[0]["predictions"] is NSNull)
     let oom = (samples[2]["predictions"] as? [String: Any])?["oomKill"] as? [String: Any]
     #expect(oom?["measure"] as? String == "MemAvailable+SwapFree")
   }
@@ -71,6 +77,8 @@ struct WatchCommandTests {
     #expect(Date().timeIntervalSince(started) < 30)
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
+    // docs/watch.md: every key in every sample, null when unknown.
+    for sample in samples { #expect(Set(sample.keys) == Self.documentedKeys) }
     // Names sort 0, 10, 100, 110, 20, …: the times put them in order.
     #expect(samples.compactMap { $0["time"] as? Double } == (0..<12).map { Double($0) * 10 })
     let predictions = try #require(samples.last?["predictions"] as? [String: Any])
@@ -117,7 +125,7 @@ struct WatchCommandTests {
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
     #expect(samples.count == 3)
-    #expect(samples[1]["memFreeKB"] == nil)
+    #expect(samples[1]["memFreeKB"] is NSNull)
     #expect(!((samples[1]["zones"] as? [Any]) ?? []).isEmpty)
     // The two samples with meminfo still give a trend.
     #expect((samples[2]["trend"] as? [String: Any])?["samples"] as? Int == 2)
