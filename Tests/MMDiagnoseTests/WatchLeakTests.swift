@@ -118,6 +118,28 @@ struct WatchLeakTests {
     }
   }
 
+  @Test func aFarOffOOMWithAShrinkingTaskStillReports() throws {
+    var samples = try Self.samples(LeakSeries(rateKB: 0, jitterKB: 0), steps: 2)
+    samples[1].time = 1e15
+    let available = try #require(
+      samples[1].memInfo?.fields.firstIndex { $0.name == "MemAvailable" })
+    samples[1].memInfo?.fields[available].value -= 1
+    // Shrinking by 1e17 kB over 1e15 s for the 1.7e20 s to the OOM: far beyond Int's range.
+    for (index, rss) in [(0, 100_000_000_000_000_100), (1, 100)] {
+      let leaker = try #require(
+        samples[index].processes.firstIndex { $0.pid == LeakSeries.leakerPID })
+      samples[index].processes[leaker].status?.vmRSS = rss
+    }
+    var watch = MemoryWatch()
+    let last = samples.map { watch.record($0) }[1]
+    let oom = try #require(last.predictions?.oomKill.inSeconds)
+    #expect(oom > 1e19)
+    #expect(last.text.contains("OOM killer (MemAvailable + SwapFree ≤ 0 kB): in over 10000 d"))
+    let victim = try #require(last.predictions?.oomVictim)
+    #expect(victim.pid != LeakSeries.leakerPID)
+    #expect(try JSONEncoder().encode(last).count > 0)
+  }
+
   @Test func aLineFitsItsPointsExactly() throws {
     let fit = try #require(LinearFit([(0, 100), (10, 80), (20, 60)]))
     #expect(fit.slope == -2)

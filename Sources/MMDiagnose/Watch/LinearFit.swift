@@ -42,9 +42,11 @@ public struct LinearFit: Hashable, Sendable {
   public func value(at time: Double) -> Double { level + slope * (time - lastTime) }
 
   /// The seconds after ``lastTime`` at which the falling line reaches `threshold` (0 when the
-  /// line is already below it), or `nil` when the line is flat or rising.
+  /// line is already below it), or `nil` when the line is flat or rising (or falls so slowly
+  /// that the time is not a finite number).
   public func secondsUntilFalling(to threshold: Double) -> Double? {
     guard slope < 0 else { return nil }
-    return max((threshold - level) / slope, 0)
+    let seconds = max((threshold - level) / slope, 0)
+    return seconds.isFinite ? seconds : nil
   }
 }

@@ -87,12 +87,14 @@ extension MemoryWatch {
     }
     let total = growth.reduce(0) { $0 + max($1.rss + $1.swap, 0) }
     let scale = total > Double(headroomKB) ? Double(max(headroomKB, 0)) / total : 1
+    // kB from 0 to 1 EiB: a far-off OOM must not overflow a shrinking task's count.
+    let kB = { (value: Double) in Int(min(max(value, 0), 0x1p60).rounded()) }
     return zip(processes, growth).map { entry, growth in
       guard var status = entry.status, let rss = status.vmRSS else { return entry }
-      let newRSS = max(rss + Int((growth.rss * scale).rounded()), 0)
+      let newRSS = kB(Double(rss) + growth.rss * scale)
       status.vmRSS = newRSS
-      status.rssAnon = status.rssAnon.map { max($0 + newRSS - rss, 0) }
-      status.vmSwap = status.vmSwap.map { max($0 + Int((growth.swap * scale).rounded()), 0) }
+      status.rssAnon = status.rssAnon.map { kB(Double($0 + newRSS - rss)) }
+      status.vmSwap = status.vmSwap.map { kB(Double($0) + growth.swap * scale) }
       var projected = entry
       projected.status = status
       return projected

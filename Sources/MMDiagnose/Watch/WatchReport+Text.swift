@@ -51,9 +51,10 @@ extension WatchReport {
 
   private static func kB(_ value: Int?) -> String { value.map { "\($0) kB" } ?? "-" }
 
-  /// `58.9 s`, `2 min 48 s`, `5 h 3 min`, `12 d 4 h`.
+  /// `58.9 s`, `2 min 48 s`, `5 h 3 min`, `12 d 4 h`; beyond 10,000 days, `over 10000 d`.
   static func duration(_ seconds: Double) -> String {
     if seconds < 60 { return "\(rounded(seconds)) s" }
+    if seconds > 864_000_000 { return "over 10000 d" }
     let whole = Int(seconds.rounded())
     if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
     if whole < 86_400 { return "\(whole / 3600) h \(whole % 3600 / 60) min" }
