@@ -118,6 +118,21 @@ struct WatchLeakTests {
     }
   }
 
+  @Test func withoutMemAvailableOnlyTheWatermarksArePredicted() throws {
+    var samples = try Self.samples(LeakSeries(), steps: 6)
+    for index in samples.indices {
+      samples[index].memInfo?.fields.removeAll { $0.name == "MemAvailable" }
+    }
+    var watch = MemoryWatch()
+    let last = try #require(samples.map { watch.record($0) }.last)
+    let trend = try #require(last.trend)
+    #expect(trend.samples == 6 && trend.memAvailableKBPerSecond == nil)
+    let predictions = try #require(last.predictions)
+    #expect(predictions.kswapdWakes.inSeconds != nil)
+    #expect(predictions.oomKill.inSeconds == nil && predictions.oomVictim == nil)
+    #expect(last.text.contains("MemAvailable -"))
+  }
+
   @Test func aFarOffOOMWithAShrinkingTaskStillReports() throws {
     var samples = try Self.samples(LeakSeries(rateKB: 0, jitterKB: 0), steps: 2)
     samples[1].time = 1e15

@@ -12,6 +12,8 @@ public struct LinearFit: Hashable, Sendable {
   public var lastTime: Double
   /// How many points the line was fitted to.
   public var samples: Int
+  /// The seconds from the oldest point to the newest.
+  public var span: Double
 
   /// Fits a line to the points by ordinary least squares.
   ///
@@ -19,7 +21,9 @@ public struct LinearFit: Hashable, Sendable {
   ///   slope can be told).
   /// - Complexity: O(*n*).
   public init?(_ points: [(time: Double, value: Double)]) {
-    guard points.count >= 2, let last = points.map(\.time).max() else { return nil }
+    guard points.count >= 2, let last = points.map(\.time).max(),
+      let first = points.map(\.time).min()
+    else { return nil }
     let count = Double(points.count)
     // Times relative to the newest one keep the sums small for epoch clocks.
     let meanTime = points.reduce(0) { $0 + ($1.time - last) } / count
@@ -36,6 +40,7 @@ public struct LinearFit: Hashable, Sendable {
     level = meanValue - slope * meanTime
     lastTime = last
     self.samples = points.count
+    span = last - first
   }
 
   /// The line's value `time` seconds on the series clock.

@@ -23,9 +23,12 @@ extension MemoryWatch {
   /// each task's own fit, all growth together no more than the memory left.
   func predictions(_ sample: WatchSample, fits: Fits) -> WatchReport.Predictions {
     let memInfo = sample.memInfo
-    let entries = sample.zoneInfo?.entries
-    let lowKB = entries.map { $0.reduce(0) { $0 + $1.low } * Self.pageKB }
-    let minKB = entries.map { $0.reduce(0) { $0 + $1.min } * Self.pageKB }
+    let entries = sample.zoneInfo?.entries.filter { $0.isPopulated || $0.managed > 0 }
+    let sum = { (mark: KeyPath<ZoneInfo.Entry, Int>) in
+      entries.flatMap { $0.isEmpty ? nil : $0.reduce(0) { $0 + $1[keyPath: mark] } * Self.pageKB }
+    }
+    let lowKB = sum(\.low)
+    let minKB = sum(\.min)
     let headroom = memInfo?.memAvailable.map { $0 + (memInfo?.swapFree ?? 0) }
     let oom = Self.seconds(fits.headroom, now: headroom, until: 0)
     let kswapd = Self.earliest(Self.seconds(fits.memFree, now: memInfo?.memFree, until: lowKB), oom)

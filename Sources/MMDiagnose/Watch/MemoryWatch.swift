@@ -39,12 +39,11 @@ public struct MemoryWatch: Sendable {
     self.window = window
   }
 
-  /// The least-squares fits over the window, and their time span.
+  /// The least-squares fits over the window.
   struct Fits {
     var memFree: LinearFit?
     var memAvailable: LinearFit?
     var headroom: LinearFit?
-    var seconds: Double
   }
 
   /// Adds a sample and reports it with the window's trends and predictions.
@@ -56,21 +55,19 @@ public struct MemoryWatch: Sendable {
     if points.count > window { points.removeFirst(points.count - window) }
     let memInfo = sample.memInfo
     let fits = Fits(
-      memFree: fit(\.memFree), memAvailable: fit(\.memAvailable), headroom: fit(\.headroom),
-      seconds: (points.last?.time ?? 0) - (points.first?.time ?? 0))
+      memFree: fit(\.memFree), memAvailable: fit(\.memAvailable), headroom: fit(\.headroom))
     var report = WatchReport(
       sample: recorded, time: rounded(sample.time), source: sample.source,
       memFreeKB: memInfo?.memFree, memAvailableKB: memInfo?.memAvailable,
       swapFreeKB: memInfo?.swapFree, zones: Self.zones(sample), topGrowers: growers(sample),
       trend: nil, predictions: nil)
-    if let memFree = fits.memFree, let available = fits.memAvailable,
-      let headroom = fits.headroom
-    {
+    // MemFree is in every kernel's meminfo; MemAvailable only from 3.14.
+    if let memFree = fits.memFree {
       report.trend = WatchReport.Trend(
-        samples: headroom.samples, seconds: rounded(fits.seconds),
+        samples: memFree.samples, seconds: rounded(memFree.span),
         memFreeKBPerSecond: rounded(memFree.slope),
-        memAvailableKBPerSecond: rounded(available.slope),
-        headroomKBPerSecond: rounded(headroom.slope))
+        memAvailableKBPerSecond: fits.memAvailable.map { rounded($0.slope) },
+        headroomKBPerSecond: fits.headroom.map { rounded($0.slope) })
       report.predictions = predictions(sample, fits: fits)
     }
     return report

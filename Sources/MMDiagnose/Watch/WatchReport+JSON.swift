@@ -41,6 +41,22 @@ extension WatchReport.Zone {
   }
 }
 
+extension WatchReport.Trend {
+  private enum Key: String, CodingKey {
+    case samples, seconds, memFreeKBPerSecond, memAvailableKBPerSecond, headroomKBPerSecond
+  }
+
+  /// Encodes every key, a rate meminfo cannot give as `null`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(samples, forKey: .samples)
+    try container.encode(seconds, forKey: .seconds)
+    try container.encode(memFreeKBPerSecond, forKey: .memFreeKBPerSecond)
+    try container.encode(memAvailableKBPerSecond, forKey: .memAvailableKBPerSecond)
+    try container.encode(headroomKBPerSecond, forKey: .headroomKBPerSecond)
+  }
+}
+
 extension WatchReport.Predictions {
   private enum Key: String, CodingKey {
     case kswapdWakes, directReclaim, oomKill, oomDecision, oomVictim, oomVictimNow

@@ -20,7 +20,7 @@ extension WatchReport {
       out += WatermarkInspection.table(rows, textColumns: 1)
     }
     guard let trend else {
-      return out + "trend: needs a second sample\n"
+      return out + "trend: needs a second sample with meminfo\n"
     }
     let fit = "linear fit over \(trend.samples) samples, \(Self.duration(trend.seconds))"
     if topGrowers.isEmpty {
@@ -36,9 +36,10 @@ extension WatchReport {
       }
       out += WatermarkInspection.table(rows, textColumns: 2)
     }
+    let rate = { (value: Double?) in value.map { "\($0)" } ?? "-" }
     out += "trend in kB/s (\(fit)): MemFree \(trend.memFreeKBPerSecond), MemAvailable "
-    out +=
-      "\(trend.memAvailableKBPerSecond)\n  MemAvailable + SwapFree \(trend.headroomKBPerSecond)\n"
+    out += "\(rate(trend.memAvailableKBPerSecond))\n  MemAvailable + SwapFree "
+    out += "\(rate(trend.headroomKBPerSecond))\n"
     if let predictions { out += predictions.text }
     return out
   }

@@ -21,9 +21,9 @@ public struct WatchReport: Codable, Hashable, Sendable {
   public var zones: [Zone]
   /// Up to five tasks whose RSS grows fastest, fastest first.
   public var topGrowers: [Grower]
-  /// The fitted trends; `nil` until two samples (needs meminfo).
+  /// The fitted trends; `nil` until two samples with meminfo.
   public var trend: Trend?
-  /// When the thresholds are reached; `nil` until two samples (needs meminfo).
+  /// When the thresholds are reached; `nil` until two samples with meminfo.
   public var predictions: Predictions?
 
   /// One zone against its watermarks, in pages (`/proc/zoneinfo`, boost included as printed).
@@ -61,16 +61,16 @@ public struct WatchReport: Codable, Hashable, Sendable {
 
   /// The least-squares lines the predictions extrapolate.
   public struct Trend: Codable, Hashable, Sendable {
-    /// The samples in the window the lines were fitted to.
+    /// The samples in the window with meminfo, which the lines were fitted to.
     public var samples: Int
-    /// The seconds the window spans.
+    /// The seconds they span.
     public var seconds: Double
     /// MemFree's change, kB per second.
     public var memFreeKBPerSecond: Double
-    /// MemAvailable's change, kB per second.
-    public var memAvailableKBPerSecond: Double
+    /// MemAvailable's change, kB per second; `nil` when meminfo has none (before 3.14).
+    public var memAvailableKBPerSecond: Double?
     /// MemAvailable + SwapFree's change, kB per second: the OOM killer's headroom.
-    public var headroomKBPerSecond: Double
+    public var headroomKBPerSecond: Double?
   }
 
   /// When each threshold is reached, and whom the OOM killer picks then.
