@@ -7,7 +7,7 @@ import Testing
 
 /// `oomlab watch`'s trend and prediction over a synthetic leak built from a real 6.1 snapshot
 /// (``LeakSeries``): the predicted time to OOM against the constructed one, and the victim.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(2)))
 struct WatchLeakTests {
   /// The series' captures parsed as watch samples.
   static func samples(_ series: LeakSeries, steps: Int) throws -> [WatchSample] {

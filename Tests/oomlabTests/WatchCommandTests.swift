@@ -4,7 +4,10 @@ import Testing
 
 /// `oomlab watch` as a user runs it: on the live /proc, over a folder of captures, and on
 /// captures with missing or broken files.
-@Suite(.timeLimit(.minutes(1)))
+///
+/// One test at a time, so that the suite spawns one oomlab process at once instead of crowding
+/// out other suites' time limits.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct WatchCommandTests {
   /// The keys docs/watch.md lists for a sample.
   static let documentedKeys: Set = [
