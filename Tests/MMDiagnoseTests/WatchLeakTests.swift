@@ -67,6 +67,23 @@ struct WatchLeakTests {
     #expect(last.text.contains("then the OOM killer picks 249 (holder0)"))
   }
 
+  @Test(arguments: [
+    ("panic_on_oom", "then the kernel panics (vm.panic_on_oom); without it:"),
+    (
+      "oom_kill_allocating_task",
+      "then the allocating task dies (vm.oom_kill_allocating_task); if it cannot be killed:"
+    ),
+  ])
+  func theOOMSysctlsAreSaidBeforeTheVictim(sysctl: String, line: String) throws {
+    var samples = try Self.samples(LeakSeries(), steps: 3)
+    for index in samples.indices {
+      samples[index].sysVM = try SysVM(parsing: [sysctl: "1\n"])
+    }
+    var watch = MemoryWatch()
+    let text = try #require(samples.map { watch.record($0) }.last?.text)
+    #expect(text.contains(line + "\nthen the OOM killer picks 249 (holder0)"))
+  }
+
   @Test func watermarkEventsComeBeforeTheOOM() throws {
     let last = try #require(try Self.reports(LeakSeries(), steps: 12).last?.predictions)
     let kswapd = try #require(last.kswapdWakes.inSeconds)

@@ -72,6 +72,9 @@ extension WatchReport.Predictions {
     guard oomKill.inSeconds != nil, oomDecision != nil else { return out }
     if oomDecision == TaskInspection.Decision.panic.rawValue {
       out += "then the kernel panics (vm.panic_on_oom); without it:\n"
+    } else if oomDecision == TaskInspection.Decision.killAllocatingTask.rawValue {
+      out +=
+        "then the allocating task dies (vm.oom_kill_allocating_task); if it cannot be killed:\n"
     }
     if let victim = oomVictim {
       out += "then the OOM killer picks \(victim.pid) (\(victim.comm)): badness "
