@@ -15,8 +15,19 @@ struct WatchCommandTests {
     "topGrowers", "trend", "predictions",
   ]
 
-  func run(_ arguments: String...) throws -> OOMLabProcess.Result {
-    try OOMLabProcess.run(["watch"] + arguments)
+  func run(_ arguments: String...) async throws -> OOMLabProcess.Result {
+    try await Self.watch(arguments)
+  }
+
+  /// Runs `oomlab watch arguments…` on a thread of its own: a live watch sleeps between
+  /// samples, and waiting on a cooperative-pool thread (two on this machine) would hold back
+  /// every other suite meanwhile.
+  static func watch(_ arguments: [String]) async throws -> OOMLabProcess.Result {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(with: Result { try OOMLabProcess.run(["watch"] + arguments) })
+      }.start()
+    }
   }
 
   /// Each line of standard output parsed as a JSON object.
@@ -42,8 +53,8 @@ struct WatchCommandTests {
     }
   }
 
-  @Test func samplesTheLiveProcThreeTimesOneSecondApart() throws {
-    let result = try run("--samples", "3", "--interval", "1", "--json")
+  @Test func samplesTheLiveProcThreeTimesOneSecondApart() async throws {
+    let result = try await run("--samples", "3", "--interval", "1", "--json")
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
     #expect(samples.count == 3)
@@ -60,8 +71,8 @@ struct WatchCommandTests {
     #expect(oom?["measure"] as? String == "MemAvailable+SwapFree")
   }
 
-  @Test func liveTextFitsOneHundredColumns() throws {
-    let result = try run("--samples", "2", "--interval", "1")
+  @Test func liveTextFitsOneHundredColumns() async throws {
+    let result = try await run("--samples", "2", "--interval", "1")
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("sample 2 at "))
     #expect(result.stdout.contains("linear fit over 2 samples"))
@@ -70,13 +81,13 @@ struct WatchCommandTests {
     }
   }
 
-  @Test func replaysAFolderOfCapturesInTimeOrderWithoutSleeping() throws {
+  @Test func replaysAFolderOfCapturesInTimeOrderWithoutSleeping() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let series = LeakSeries()
     try writeSeries(series, steps: 12, to: folder)
     let started = Date()
-    let result = try run("--proc", folder.path, "--json", "--interval", "60")
+    let result = try await run("--proc", folder.path, "--json", "--interval", "60")
     #expect(Date().timeIntervalSince(started) < 30)
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
@@ -93,14 +104,14 @@ struct WatchCommandTests {
     #expect(victim["pid"] as? Int == LeakSeries.leakerPID)
     #expect(victim["comm"] as? String == "holder0")
 
-    let text = try run("--proc", folder.path, "--samples", "3")
+    let text = try await run("--proc", folder.path, "--samples", "3")
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.contains("sample 3 at 20.0 s"))
     #expect(text.stdout.contains("then the OOM killer picks 249 (holder0)"))
     #expect(!text.stdout.contains("sample 4"))
   }
 
-  @Test func capturesGivenOneByOneAreOrderedByTheirUptime() throws {
+  @Test func capturesGivenOneByOneAreOrderedByTheirUptime() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let series = LeakSeries()
@@ -110,7 +121,7 @@ struct WatchCommandTests {
       try uptime.write(
         to: capture.appendingPathComponent("uptime"), atomically: true, encoding: .utf8)
     }
-    let result = try run(
+    let result = try await run(
       "--proc", folder.appendingPathComponent("a").path, "--proc",
       folder.appendingPathComponent("b").path, "--json")
     #expect(result.status == 0, "\(result.stderr)")
@@ -119,12 +130,12 @@ struct WatchCommandTests {
     #expect((samples.first?["source"] as? String)?.hasSuffix("/b") == true)
   }
 
-  @Test func aCaptureWithoutMeminfoShrinksItsSample() throws {
+  @Test func aCaptureWithoutMeminfoShrinksItsSample() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try writeSeries(LeakSeries(), steps: 3, to: folder)
     try FileManager.default.removeItem(at: folder.appendingPathComponent("10-leak/meminfo"))
-    let result = try run("--proc", folder.path, "--json")
+    let result = try await run("--proc", folder.path, "--json")
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
     #expect(samples.count == 3)
@@ -134,49 +145,49 @@ struct WatchCommandTests {
     #expect((samples[2]["trend"] as? [String: Any])?["samples"] as? Int == 2)
   }
 
-  @Test func aBrokenMeminfoNamesItsFileAndLine() throws {
+  @Test func aBrokenMeminfoNamesItsFileAndLine() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try writeSeries(LeakSeries(), steps: 2, to: folder)
     let meminfo = folder.appendingPathComponent("10-leak/meminfo")
     try "MemTotal:  431552 kB\nMemFree:   lots kB\n".write(
       to: meminfo, atomically: true, encoding: .utf8)
-    let result = try run("--proc", folder.path)
+    let result = try await run("--proc", folder.path)
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("oomlab: \(meminfo.path):2:"), "\(result.stderr)")
   }
 
-  @Test func aCaptureWithoutATimeIsAnError() throws {
+  @Test func aCaptureWithoutATimeIsAnError() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try LeakSeries().write(step: 0, to: folder.appendingPathComponent("leak"))
-    let result = try run("--proc", folder.path)
+    let result = try await run("--proc", folder.path)
     #expect(result.status == 1)
     #expect(result.stderr.contains("/leak: no time"), "\(result.stderr)")
   }
 
-  @Test func capturesOnDifferentClocksAreAnError() throws {
+  @Test func capturesOnDifferentClocksAreAnError() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try writeSeries(LeakSeries(), steps: 2, to: folder)
     try "5.00 1.00\n".write(
       to: folder.appendingPathComponent("10-leak/uptime"), atomically: true, encoding: .utf8)
-    let result = try run("--proc", folder.path)
+    let result = try await run("--proc", folder.path)
     #expect(result.status == 1)
     #expect(result.stderr.contains("captures mix clocks"), "\(result.stderr)")
   }
 
-  @Test func aFolderWithoutCapturesIsAnError() throws {
+  @Test func aFolderWithoutCapturesIsAnError() async throws {
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let result = try run("--proc", folder.path)
+    let result = try await run("--proc", folder.path)
     #expect(result.status == 1)
     #expect(result.stderr.contains("no captures in it"), "\(result.stderr)")
   }
 
   @Test(arguments: [["--window", "1"], ["--interval", "0"], ["--samples", "0"]])
-  func badOptionsAreRejected(options: [String]) throws {
-    let result = try OOMLabProcess.run(["watch"] + options)
+  func badOptionsAreRejected(options: [String]) async throws {
+    let result = try await Self.watch(options)
     #expect(result.status == 64, "\(result.stderr)")
   }
 }
