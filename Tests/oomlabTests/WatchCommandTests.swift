@@ -135,12 +135,18 @@ struct WatchCommandTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     try writeSeries(LeakSeries(), steps: 3, to: folder)
     try FileManager.default.removeItem(at: folder.appendingPathComponent("10-leak/meminfo"))
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("20-leak/buddyinfo"))
     let result = try await run("--proc", folder.path, "--json")
     #expect(result.status == 0, "\(result.stderr)")
     let samples = try objects(result)
     #expect(samples.count == 3)
     #expect(samples[1]["memFreeKB"] is NSNull)
     #expect(!((samples[1]["zones"] as? [Any]) ?? []).isEmpty)
+    let largest = { (sample: [String: Any]) in
+      ((sample["zones"] as? [[String: Any]]) ?? []).map { $0["largestFreeOrder"] as? Int }
+    }
+    #expect(largest(samples[0]) == [10, 10])
+    #expect(largest(samples[2]) == [nil, nil])
     // The two samples with meminfo still give a trend.
     #expect((samples[2]["trend"] as? [String: Any])?["samples"] as? Int == 2)
   }

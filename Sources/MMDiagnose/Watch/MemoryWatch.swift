@@ -59,7 +59,7 @@ public struct MemoryWatch: Sendable {
     var report = WatchReport(
       sample: recorded, time: rounded(sample.time), source: sample.source,
       memFreeKB: memInfo?.memFree, memAvailableKB: memInfo?.memAvailable,
-      swapFreeKB: memInfo?.swapFree, zones: Self.zones(sample), topGrowers: growers(sample),
+      swapFreeKB: memInfo?.swapFree, zones: Self.zones(sample), topGrowers: growers(),
       trend: nil, predictions: nil)
     // MemFree is in every kernel's meminfo; MemAvailable only from 3.14.
     if let memFree = fits.memFree {
@@ -105,9 +105,9 @@ public struct MemoryWatch: Sendable {
 
   private static func zones(_ sample: WatchSample) -> [WatchReport.Zone] {
     (sample.zoneInfo?.entries ?? []).filter { $0.isPopulated || $0.managed > 0 }.map { entry in
-      let blocks = sample.buddyInfo.map { buddy in
-        buddy.rows.first { $0.node == entry.node && $0.zone == entry.zone }?.freeBlocks ?? []
-      }
+      let blocks = sample.buddyInfo?.rows.first {
+        $0.node == entry.node && $0.zone == entry.zone
+      }?.freeBlocks
       return WatchReport.Zone(
         node: entry.node, zone: entry.zone, freePages: entry.free, minPages: entry.min,
         lowPages: entry.low, highPages: entry.high,
@@ -116,10 +116,12 @@ public struct MemoryWatch: Sendable {
   }
 
   /// The five tasks whose RSS rises fastest over the window.
-  private func growers(_ sample: WatchSample) -> [WatchReport.Grower] {
+  private func growers() -> [WatchReport.Grower] {
     guard let current = points.last else { return [] }
     let growing = current.tasks.compactMap { pid, task -> WatchReport.Grower? in
-      guard let fit = taskFit(pid: pid, comm: task.comm, \.rss), fit.slope > 0 else { return nil }
+      guard let fit = taskFit(pid: pid, comm: task.comm, \.rss), rounded(fit.slope) > 0 else {
+        return nil
+      }
       return WatchReport.Grower(
         pid: pid, comm: task.comm, rssKB: task.rss, swapKB: task.swap,
         rssKBPerSecond: rounded(fit.slope))

@@ -40,8 +40,8 @@ public struct WatchReport: Codable, Hashable, Sendable {
     public var lowPages: Int
     /// The high watermark.
     public var highPages: Int
-    /// The highest order with a free block (`/proc/buddyinfo`); -1 when none, `nil` without
-    /// buddyinfo.
+    /// The highest order with a free block (`/proc/buddyinfo`); -1 when none, `nil` when
+    /// buddyinfo lacks the zone.
     public var largestFreeOrder: Int?
   }
 
