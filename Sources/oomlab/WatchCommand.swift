@@ -14,15 +14,15 @@ struct WatchCommand: ParsableCommand {
     commandName: "watch",
     abstract: "Sample memory, fit its trend, and predict when the OOM killer fires and whom.",
     discussion: """
-      Reads meminfo, zoneinfo, buddyinfo and each <pid>/status of /proc (or of a directory laid
-      out like it) every --interval seconds and shows one screen per sample: MemFree,
-      MemAvailable, each zone's free pages against min/low/high with its largest free block,
-      and the tasks whose RSS grows fastest. Least-squares lines over the last --window samples
-      predict when MemFree reaches the zones' low watermarks (kswapd wakes) and min watermarks
-      (direct reclaim), when MemAvailable + SwapFree reaches 0 (the OOM killer), and which task
-      oom_badness() ranks first then. Captures replay with their own times, without sleeping:
-      give --proc several times, or one folder whose subfolders are captures; a capture's time
-      is its uptime file, else its timestamp file, else the seconds its name starts with.
+      Reads meminfo, zoneinfo, buddyinfo and each <pid>/status of /proc (or of a directory laid \
+      out like it) every --interval seconds and shows one screen per sample: MemFree, \
+      MemAvailable, each zone's free pages against min/low/high with its largest free block, \
+      and the tasks whose RSS grows fastest. Least-squares lines over the last --window samples \
+      predict when MemFree reaches the zones' low watermarks (kswapd wakes) and min watermarks \
+      (direct reclaim), when MemAvailable + SwapFree reaches 0 (the OOM killer), and which task \
+      oom_badness() ranks first then. Captures replay with their own times, without sleeping: \
+      give --proc several times, or one folder whose subfolders are captures; a capture's time \
+      is its uptime file, else its timestamp file, else the seconds its name starts with. \
       See docs/watch.md.
       """)
 
