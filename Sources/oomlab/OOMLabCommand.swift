@@ -7,6 +7,8 @@ struct OOMLabCommand: ParsableCommand {
     commandName: "oomlab",
     abstract: "Reproduce the Linux page allocator and OOM killer; explain kernel memory failures.",
     version: "0.1.0",
-    subcommands: [RunCommand.self, GFPCommand.self, InspectCommand.self, ExplainCommand.self],
+    subcommands: [
+      RunCommand.self, GFPCommand.self, InspectCommand.self, WatchCommand.self, ExplainCommand.self,
+    ],
     defaultSubcommand: RunCommand.self)
 }
