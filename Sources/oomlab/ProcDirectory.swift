@@ -17,14 +17,15 @@ struct ProcDirectory {
   /// Whether this is the running machine's /proc.
   var isLive: Bool { URL(fileURLWithPath: path).standardizedFileURL.path == "/proc" }
 
-  /// The text of a file such as `zoneinfo` or `sys/vm/min_free_kbytes`; `nil` if absent.
+  /// The text of a file such as `zoneinfo` or `sys/vm/min_free_kbytes`; `nil` if absent or
+  /// empty (a sosreport keeps an empty file for one it could not collect).
   func text(_ relative: String) throws -> String? {
     let file = (path as NSString).appendingPathComponent(relative)
     guard FileManager.default.fileExists(atPath: file) else { return nil }
     guard let data = FileManager.default.contents(atPath: file) else {
       throw InputError(message: "\(file): cannot read")
     }
-    return String(decoding: data, as: UTF8.self)
+    return data.isEmpty ? nil : String(decoding: data, as: UTF8.self)
   }
 
   /// `/proc/zoneinfo`, required.

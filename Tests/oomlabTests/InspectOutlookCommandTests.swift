@@ -67,6 +67,10 @@ struct InspectOutlookCommandTests {
       ["inspect", "--proc", Self.groundTruth.appendingPathComponent(step).path])
     #expect(result.status == 0)
     for line in result.stdout.split(separator: "\n") { #expect(line.count <= 100, "\(line)") }
+    // The per-order rows stay whole: a label and eleven values.
+    let unusable = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  unusable ") }
+    #expect(!unusable.isEmpty)
+    for line in unusable { #expect(line.split(separator: " ").count == 12, "\(line)") }
     #expect(result.stdout.contains("highest order now"))
     #expect(result.stdout.contains("headroom (MiB)"))
   }
@@ -107,6 +111,17 @@ extension InspectOutlookCommandTests {
     #expect((dma32["highestOrder"] as? [String: Int])?["GFP_KERNEL"] == 0)
     #expect((object["headroom"] as? [String: Any])?["memAvailableKB"] == nil)
     #expect(object["commit"] == nil)
+
+    // A sosreport's proc/ folder keeps empty files for what it could not collect.
+    let sosreport = try capture([
+      "proc/zoneinfo": groundTruthFile("zoneinfo"), "proc/version": groundTruthFile("version"),
+      "proc/meminfo": groundTruthFile("meminfo"), "proc/buddyinfo": groundTruthFile("buddyinfo"),
+      "proc/pagetypeinfo": "", "proc/sys/vm/min_free_kbytes": "",
+    ])
+    defer { try? FileManager.default.removeItem(at: sosreport) }
+    let sosObject = try json("--proc", sosreport.appendingPathComponent("proc").path)
+    let sosZones = try #require(sosObject["zones"] as? [[String: Any]])
+    #expect(sosZones.contains { $0["unusableIndex"] != nil && $0["largestFreeOrder"] == nil })
 
     let memOnly = try capture([
       "meminfo": groundTruthFile("meminfo"), "version": groundTruthFile("version"),

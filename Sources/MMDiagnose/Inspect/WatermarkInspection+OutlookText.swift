@@ -1,19 +1,20 @@
 internal import MMCore
 
 extension WatermarkInspection {
-  /// Free blocks, unusable and extfrag indices per order, three rows per zone, then each zone's
-  /// largest free block per migratetype; empty without buddyinfo.
+  /// Free blocks per order (columns `o0` … `o10`) with the unusable and extfrag indices below
+  /// them, three rows per zone, then each zone's largest free block per migratetype; empty
+  /// without buddyinfo.
   var orderTable: String {
     let withBlocks = zones.filter { $0.freeBlocks != nil }
     guard !withBlocks.isEmpty else { return "" }
     let orders = withBlocks.map { $0.freeBlocks?.count ?? 0 }.max() ?? 0
-    var rows = [["order"] + (0..<orders).map(String.init)]
+    var rows = [["free blocks"] + (0..<orders).map { "o\($0)" }]
     for zone in withBlocks {
       rows.append(
-        ["\(zone.node)/\(zone.zone) free blocks"] + (zone.freeBlocks ?? []).map(String.init))
+        ["\(zone.node)/\(zone.zone)"] + (zone.freeBlocks ?? []).map(String.init))
       if let unusable = zone.unusableIndex, let extfrag = zone.extfragIndex {
-        rows.append(["  unusable index"] + unusable.map(Self.index))
-        rows.append(["  extfrag index"] + extfrag.map(Self.index))
+        rows.append(["  unusable"] + unusable.map(Self.index))
+        rows.append(["  extfrag"] + extfrag.map(Self.index))
       }
     }
     let padded = rows.map { $0 + Array(repeating: "", count: max(0, 1 + orders - $0.count)) }
