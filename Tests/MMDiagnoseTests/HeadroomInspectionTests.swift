@@ -8,7 +8,9 @@ import Testing
 /// `oomlab inspect`'s headroom and findings on captured machines.
 struct HeadroomInspectionTests {
   /// A captured snapshot read the way `oomlab inspect` reads it (sysctls optionally replaced).
-  static func inspect(_ step: String, sysVM replaced: SysVM? = nil) throws -> (
+  static func inspect(
+    _ step: String, sysVM replaced: SysVM? = nil, edit: (inout PageTypeInfo) -> Void = { _ in }
+  ) throws -> (
     WatermarkInspection, HeadroomInspection
   ) {
     let proc = Fixtures.groundTruth.appendingPathComponent(step + "/proc")
@@ -17,7 +19,8 @@ struct HeadroomInspectionTests {
     }
     let kernel = try #require(KernelVersion.find(inLogLine: try text("version")))
     let zoneInfo = try ZoneInfo(parsing: text("zoneinfo"))
-    let pageTypeInfo = try PageTypeInfo(parsing: text("pagetypeinfo"))
+    var pageTypeInfo = try PageTypeInfo(parsing: text("pagetypeinfo"))
+    edit(&pageTypeInfo)
     let buddyInfo = try BuddyInfo(parsing: text("buddyinfo"))
     let memInfo = try MemInfo(parsing: text("meminfo"))
     let sysVM = try replaced ?? SysVM(parsing: Fixtures.sysVMFiles(in: proc))
@@ -82,6 +85,25 @@ struct HeadroomInspectionTests {
     let zone = try #require(watermarks.zones.first { finding.title.hasPrefix("0/\($0.zone):") })
     let extfrag = try #require(zone.extfragIndex)
     #expect(extfrag[4...].contains { $0 > 0.5 })
+  }
+
+  /// A zone whose Movable lists are empty while it has Movable pageblocks (the capture's DMA32
+  /// with its Movable free counts cleared); the real capture has free Movable pages.
+  @Test func movablePageblocksExhausted() throws {
+    let step = "alloc-failure/m512M/01-fragmented"
+    let (_, real) = try Self.inspect(step)
+    #expect(!real.findings.contains { $0.id == "movable-exhausted" })
+    let (watermarks, emptied) = try Self.inspect(step) { info in
+      for index in info.freeRows.indices
+      where info.freeRows[index].zone == "DMA32" && info.freeRows[index].type == "Movable" {
+        info.freeRows[index].counts = info.freeRows[index].counts.map { _ in 0 }
+      }
+    }
+    let finding = try #require(emptied.findings.first { $0.id == "movable-exhausted" })
+    #expect(finding.title.hasPrefix("0/DMA32: Movable pageblocks exhausted"))
+    let dma32 = try #require(watermarks.zones.first { $0.zone == "DMA32" })
+    #expect(dma32.largestFreeOrder?["Movable"] == -1)
+    #expect(dma32.headroom?.movableFreePages == 0)
   }
 
   /// Mode 2 reports CommitLimit − Committed_AS.
