@@ -6,6 +6,7 @@ extension AllocatorRules {
   /// - Parameters:
   ///   - preferredZone: the kind of the first populated zone of the request's zonelist.
   ///   - hasPopulatedDMA32: whether the machine has a DMA32 zone with pages.
+  @inlinable
   public func fastPathFlags(for mask: GFPMask, preferredZone: ZoneKind?, hasPopulatedDMA32: Bool)
     -> AllocFlags
   {
@@ -26,7 +27,10 @@ extension AllocatorRules {
   ///   - marks: the zone's watermarks and boost.
   ///   - hasFreeBlock: whether the free list of an order and migratetype is non-empty.
   ///
+  /// Inlinable: the simulator calls it on every allocation.
+  ///
   /// Kernel: `zone_watermark_fast()` in mm/page_alloc.c.
+  @inlinable
   public func isFastWatermarkOK(
     _ zone: WatermarkCheckZone, order: Int, marks: ZoneWatermarks, flags: AllocFlags,
     mask: GFPMask, maxOrder: Int, hasFreeBlock: (Int, MigrateType) -> Bool
