@@ -78,10 +78,18 @@ struct ProcDirectory {
     return try parse { () throws(TextParseError) in try SysVM(parsing: files) }
   }
 
-  /// The release `version` names (`Linux version …`), if the file is there.
+  /// The release `version` names (`Linux version …`), if the file is there; in a sosreport's
+  /// `proc/` folder without it, the release of the report's `uname -a` (`../uname`,
+  /// `../sos_commands/kernel/uname_-a`: `Linux <host> <release> …`).
   func kernelVersion() throws -> KernelVersion? {
-    guard let text = try text("version") else { return nil }
-    return KernelVersion.find(inLogLine: text)
+    if let text = try text("version") { return KernelVersion.find(inLogLine: text) }
+    for file in ["../uname", "../sos_commands/kernel/uname_-a"] {
+      guard let text = try text(file) else { continue }
+      let fields = text.split(whereSeparator: \.isWhitespace)
+      guard fields.count > 2, fields[0] == "Linux" else { continue }
+      return try? KernelVersion(parsing: String(fields[2]))
+    }
+    return nil
   }
 
   private func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }

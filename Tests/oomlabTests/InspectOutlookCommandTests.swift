@@ -112,14 +112,18 @@ extension InspectOutlookCommandTests {
     #expect((object["headroom"] as? [String: Any])?["memAvailableKB"] == nil)
     #expect(object["commit"] == nil)
 
-    // A sosreport's proc/ folder keeps empty files for what it could not collect.
+    // A sosreport's proc/ folder keeps empty files for what it could not collect; its kernel
+    // release is in the report's uname.
     let sosreport = try capture([
-      "proc/zoneinfo": groundTruthFile("zoneinfo"), "proc/version": groundTruthFile("version"),
+      "proc/zoneinfo": groundTruthFile("zoneinfo"),
+      "sos_commands/kernel/uname_-a":
+        "Linux lab 6.1.0-56-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 x86_64 GNU/Linux\n",
       "proc/meminfo": groundTruthFile("meminfo"), "proc/buddyinfo": groundTruthFile("buddyinfo"),
       "proc/pagetypeinfo": "", "proc/sys/vm/min_free_kbytes": "",
     ])
     defer { try? FileManager.default.removeItem(at: sosreport) }
     let sosObject = try json("--proc", sosreport.appendingPathComponent("proc").path)
+    #expect(sosObject["kernel"] as? String == "6.1.0-56-amd64")
     let sosZones = try #require(sosObject["zones"] as? [[String: Any]])
     #expect(sosZones.contains { $0["unusableIndex"] != nil && $0["largestFreeOrder"] == nil })
 
