@@ -19,7 +19,11 @@ struct InspectCommand: ParsableCommand {
       live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
       task's OOM badness and oom_score and names the task a global OOM would kill now. From
       meminfo and the overcommit sysctls it recomputes CommitLimit and says what the
-      overcommit mode would grant now.
+      overcommit mode would grant now. With buddyinfo and pagetypeinfo, it computes the
+      fragmentation indices debugfs prints, and for GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT,
+      GFP_HIGHUSER_MOVABLE, GFP_DMA32, GFP_DMA and every --gfp mask the highest order each
+      zone would grant now; then the headroom against the watermarks, and findings.
+      Missing files leave their sections out. JSON keys: docs/inspect.md.
       """)
 
   @Option(help: "A directory laid out like /proc.")
@@ -30,6 +34,11 @@ struct InspectCommand: ParsableCommand {
 
   @Option(help: "The kernel release, when the directory has no 'version' file.")
   var kernel: String?
+
+  @Option(
+    name: .customLong("gfp"),
+    help: "Also test this allocation request: names or hex (GFP_KERNEL|__GFP_COMP, 0xa20).")
+  var masks: [String] = []
 
   @Flag(help: "Print a JSON object instead of text.")
   var json = false
@@ -43,20 +52,40 @@ struct InspectCommand: ParsableCommand {
         memInfo != nil && !directory.contains("zoneinfo") ? nil : try directory.zoneInfo()
       let version = try resolveKernel(directory)
       let sysVM = try directory.sysVM()
-      let watermarks = try zoneInfo.map { zoneInfo in
+      let pageTypeInfo = try directory.pageTypeInfo()
+      let buddyInfo = try directory.buddyInfo()
+      var watermarks = try zoneInfo.map { zoneInfo in
         let bootLog = try dmesg.map(readLog) ?? (directory.isLive ? liveKernelLog() : nil)
         return WatermarkInspection(
           zoneInfo: zoneInfo, sysVM: sysVM, kernel: version,
           bootMemory: bootLog.map { BootMemory(parsingLog: $0) },
           transparentHugepage: directory.isLive ? liveTransparentHugepageMode() : nil,
-          buddyInfo: try directory.buddyInfo(),
-          pageblockOrder: try directory.pageTypeInfo()?.pageblockOrder ?? 9)
+          buddyInfo: buddyInfo, pageblockOrder: pageTypeInfo?.pageblockOrder ?? 9)
+      }
+      let requests =
+        AllocationRequest.standard(kernel: version)
+        + (try masks.map { mask throws(GFPParseError) in
+          try AllocationRequest(parsing: mask, kernel: version)
+        })
+      let allocatable = zoneInfo.map { zoneInfo in
+        WatermarkInspection.allocatable(
+          zoneInfo: zoneInfo, pageTypeInfo: pageTypeInfo, buddyInfo: buddyInfo,
+          rules: AllocatorRules(kernel: version))
+      }
+      if let zoneInfo, let allocatable {
+        watermarks?.addOutlook(
+          zoneInfo: zoneInfo, pageTypeInfo: pageTypeInfo, buddyInfo: buddyInfo,
+          allocatable: allocatable, requests: requests)
       }
       let commit = try memInfo.map { memInfo throws(OvercommitError) in
         try CommitInspection(memInfo: memInfo, sysVM: sysVM, kernel: version, zoneInfo: zoneInfo)
       }
       let tasks = try directory.taskInspection(kernel: version, sysVM: sysVM, memInfo: memInfo)
-      let report = InspectionReport(watermarks: watermarks, tasks: tasks, commit: commit)
+      let headroom = HeadroomInspection(
+        memInfo: memInfo, sysVM: sysVM, watermarks: watermarks, allocatable: allocatable,
+        requests: requests)
+      let report = InspectionReport(
+        watermarks: watermarks, tasks: tasks, commit: commit, headroom: headroom)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -70,6 +99,8 @@ struct InspectCommand: ParsableCommand {
       throw failure(error.description, status: 1)
     } catch let error as KernelVersionError {
       throw failure(error.description, status: 2)
+    } catch let error as GFPParseError {
+      throw failure("--gfp: \(error.description)", status: 2)
     }
   }
 

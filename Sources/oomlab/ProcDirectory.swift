@@ -17,14 +17,15 @@ struct ProcDirectory {
   /// Whether this is the running machine's /proc.
   var isLive: Bool { URL(fileURLWithPath: path).standardizedFileURL.path == "/proc" }
 
-  /// The text of a file such as `zoneinfo` or `sys/vm/min_free_kbytes`; `nil` if absent.
+  /// The text of a file such as `zoneinfo` or `sys/vm/min_free_kbytes`; `nil` if absent or
+  /// empty (a sosreport keeps an empty file for one it could not collect).
   func text(_ relative: String) throws -> String? {
     let file = (path as NSString).appendingPathComponent(relative)
     guard FileManager.default.fileExists(atPath: file) else { return nil }
     guard let data = FileManager.default.contents(atPath: file) else {
       throw InputError(message: "\(file): cannot read")
     }
-    return String(decoding: data, as: UTF8.self)
+    return data.isEmpty ? nil : String(decoding: data, as: UTF8.self)
   }
 
   /// `/proc/zoneinfo`, required.
@@ -77,10 +78,18 @@ struct ProcDirectory {
     return try parse { () throws(TextParseError) in try SysVM(parsing: files) }
   }
 
-  /// The release `version` names (`Linux version …`), if the file is there.
+  /// The release `version` names (`Linux version …`), if the file is there; in a sosreport's
+  /// `proc/` folder without it, the release of the report's `uname -a` (`../uname`,
+  /// `../sos_commands/kernel/uname_-a`: `Linux <host> <release> …`).
   func kernelVersion() throws -> KernelVersion? {
-    guard let text = try text("version") else { return nil }
-    return KernelVersion.find(inLogLine: text)
+    if let text = try text("version") { return KernelVersion.find(inLogLine: text) }
+    for file in ["../uname", "../sos_commands/kernel/uname_-a"] {
+      guard let text = try text(file) else { continue }
+      let fields = text.split(whereSeparator: \.isWhitespace)
+      guard fields.count > 2, fields[0] == "Linux" else { continue }
+      return try? KernelVersion(parsing: String(fields[2]))
+    }
+    return nil
   }
 
   private func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }

@@ -79,7 +79,7 @@ struct CorpusGFPMaskTests {
 
   @Test func fixturesArePresent() {
     #expect(Fixtures.files(under: "corpus").count == 51)
-    #expect(Fixtures.files(under: "ground-truth").count == 3477)
+    #expect(Fixtures.files(under: "ground-truth").count == 3597)
   }
 
   @Test func everyNamedMaskRendersAsPrinted() {

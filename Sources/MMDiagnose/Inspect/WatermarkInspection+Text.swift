@@ -1,6 +1,7 @@
 extension WatermarkInspection {
   /// The report as a person reads it: one line of settings, one row per zone (kernel values,
-  /// history), then the verdict and every difference with its reason.
+  /// history), the free blocks and fragmentation per order, the highest order each request
+  /// would get, the headroom per zone, then the verdict and every difference with its reason.
   public var text: String {
     var out = "kernel \(kernel): min_free_kbytes \(minFreeKbytes.kernel)"
     out += " (model default \(minFreeKbytes.modelDefault))"
@@ -23,15 +24,9 @@ extension WatermarkInspection {
       ])
     }
     out += Self.table(rows)
-    let withBlocks = zones.filter { $0.freeBlocks != nil }
-    if !withBlocks.isEmpty {
-      let orders = withBlocks.map { $0.freeBlocks?.count ?? 0 }.max() ?? 0
-      var blockRows = [["free blocks"] + (0..<orders).map { "order \($0)" }]
-      for zone in withBlocks {
-        blockRows.append(["\(zone.node)/\(zone.zone)"] + (zone.freeBlocks ?? []).map(String.init))
-      }
-      out += "\n" + Self.table(blockRows, textColumns: 1)
-    }
+    out += orderTable
+    out += allocationTable
+    out += headroomTable
     out += "\n"
     if agrees {
       out += "model agrees with your kernel: every zone's min/low/high and protection reproduced\n"

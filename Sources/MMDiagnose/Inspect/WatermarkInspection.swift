@@ -58,6 +58,22 @@ public struct WatermarkInspection: Codable, Hashable, Sendable {
     public var differences: [String]
     /// Free blocks per order (`/proc/buddyinfo`), when the capture has it.
     public var freeBlocks: [Int]?
+    /// The unusable free space index per order as debugfs `extfrag/unusable_index` prints it
+    /// (with buddyinfo).
+    public var unusableIndex: [Double]?
+    /// The fragmentation index per order as debugfs `extfrag/extfrag_index` prints it; −1 when a
+    /// block of the order is free (with buddyinfo).
+    public var extfragIndex: [Double]?
+    /// The order of the largest free block per migratetype, −1 for an empty list (with
+    /// pagetypeinfo).
+    public var largestFreeOrder: [String: Int]?
+    /// Per request, the highest order the fast path would grant from this zone now; −1 for none.
+    public var highestOrder: [String: Int]?
+    /// Per request, the highest order the slow path's first attempt (min watermark and the
+    /// reserves the request earns, before any reclaim) would grant; −1 for none.
+    public var highestOrderWithReserves: [String: Int]?
+    /// Free pages against the watermarks, and what reclaim and compaction could add.
+    public var headroom: ZoneHeadroom?
   }
 
   /// Whether the model reproduces every zone.

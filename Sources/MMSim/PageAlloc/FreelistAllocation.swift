@@ -24,22 +24,15 @@ extension PhysicalMemory {
   /// The zones a request may use, best first (``zonelists``).
   public func zonelist(highestZoneIndex: Int) -> [Int] { zonelists[highestZoneIndex] }
 
-  /// The fast path's alloc flags for a request (`__alloc_pages()` → `prepare_alloc_pages()`):
-  /// `ALLOC_WMARK_LOW`, `ALLOC_CMA` for movable requests, and from 5.0 `ALLOC_KSWAPD` and
-  /// `ALLOC_NOFRAGMENT` when the preferred zone is Normal and a populated DMA32 exists.
+  /// The fast path's alloc flags for a request (``AllocatorRules/fastPathFlags(for:preferredZone:hasPopulatedDMA32:)``
+  /// with this machine's zonelist).
   public func fastPathFlags(for mask: GFPMask) -> AllocFlags {
-    var flags: AllocFlags = [.watermarkLow, .cpuset]
-    if mask.mayUseCMA { flags.insert(.cma) }
-    guard rules.noFragment else { return flags }
-    if mask.flags.contains(.kswapdReclaim) { flags.insert(.kswapd) }
-    if let highest = highestZoneIndex(for: mask),
-      let preferred = zonelists[highest].first(where: { layout.zones[$0].managed > 0 }),
-      layout.zones[preferred].kind == .normal,
-      layout.zones.contains(where: { $0.kind == .dma32 && $0.isPopulated })
-    {
-      flags.insert(.noFragment)
+    let preferred = highestZoneIndex(for: mask).flatMap { highest in
+      zonelists[highest].first { layout.zones[$0].managed > 0 }
     }
-    return flags
+    return rules.fastPathFlags(
+      for: mask, preferredZone: preferred.map { layout.zones[$0].kind },
+      hasPopulatedDMA32: layout.zones.contains { $0.kind == .dma32 && $0.isPopulated })
   }
 
   // MARK: - get_page_from_freelist
@@ -110,37 +103,20 @@ extension PhysicalMemory {
 
   // MARK: - Steps
 
-  /// `zone_watermark_fast()` (4.9+): order-0 shortcut on free pages less the unusable parts,
-  /// then the full check, then for order-0 min-reserve requests on a boosted zone the check
-  /// against the un-boosted min.
+  /// `zone_watermark_fast()` for `zone` (``AllocatorRules/isFastWatermarkOK(_:order:marks:flags:mask:maxOrder:hasFreeBlock:)``
+  /// with the zone's counters and free lists).
   func isWatermarkOK(zone: Int, order: Int, highestZoneIndex: Int, flags: AllocFlags, mask: GFPMask)
     -> Bool
   {
-    let marks = settings[zone].watermarks
     let counters = self.counters[zone]
-    let reserve = settings[zone].lowmemReserve(at: highestZoneIndex)
-    let mark = marks.mark(for: flags)
-    let check = rules.watermarks
-    if order == 0 {
-      var free = counters.freePages
-      if !flags.contains(.cma) { free -= counters.freeCMAPages }
-      if check == .reserveFlags6_3 && flags.isDisjoint(with: [.harder, .high, .highAtomic, .oom]) {
-        free -= counters.reservedHighAtomic
-      }
-      if free > mark + reserve { return true }
-    }
-    if isWatermarkOK(
-      zone: zone, order: order, highestZoneIndex: highestZoneIndex, mark: mark, flags: flags)
-    {
-      return true
-    }
-    let minReserve =
-      check == .reserveFlags6_3 ? flags.contains(.high) : mask.flags.contains(.atomic)
-    guard rules.watermarkBoost, order == 0, minReserve, marks.boost > 0,
-      flags.rawValue & 0x3 == 0
-    else { return false }
-    return isWatermarkOK(
-      zone: zone, order: order, highestZoneIndex: highestZoneIndex, mark: marks.min, flags: flags)
+    let inputs = WatermarkCheckZone(
+      freePages: counters.freePages, freeCMAPages: counters.freeCMAPages,
+      reservedHighAtomic: counters.reservedHighAtomic,
+      lowmemReserve: settings[zone].lowmemReserve(at: highestZoneIndex))
+    return rules.isFastWatermarkOK(
+      inputs, order: order, marks: settings[zone].watermarks, flags: flags, mask: mask,
+      maxOrder: layout.maxOrder
+    ) { self.hasFreeBlock(zone: zone, order: $0, type: $1) }
   }
 
   /// `rmqueue()` / `rmqueue_buddy()`: per-cpu lists for small orders, else the buddy lists with

@@ -1,5 +1,3 @@
-public import MMCore
-
 /// The page-allocator behaviours that changed between kernel releases, resolved once per
 /// machine.
 ///
