@@ -55,7 +55,8 @@ extension ReportExplanation {
       kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
-      victim: nil, findings: findings, problems: found.problems.map(\.description))
+      victim: nil, zones: zones(of: report.showMem), findings: findings,
+      problems: found.problems.map(\.description))
   }
 
   /// Explains one OOM report.
@@ -85,7 +86,8 @@ extension ReportExplanation {
       lastLine: found.lines.upperBound, kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
-      victim: victim, findings: findings, problems: found.problems.map(\.description))
+      victim: victim, zones: zones(of: report.showMem), findings: findings,
+      problems: found.problems.map(\.description))
   }
 
   /// Decodes a printed mask for `kernel`, or for the kernels its printed names fit.
