@@ -12,11 +12,22 @@ extension ReportExplanation {
   public static func explainAll(
     in text: String, file: String = "log", kernel: KernelVersion? = nil
   ) -> [ReportExplanation] {
+    let blocks = ShowMem.findAll(in: text, file: file)
     let allocs = AllocFailureReport.findAll(in: text, file: file, kernel: kernel).map {
       explain($0, kernel: kernel)
     }
-    let ooms = OOMReport.findAll(in: text, file: file).map { explain($0, kernel: kernel) }
-    return (allocs + ooms).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }.map {
+    let ooms = OOMReport.findAll(in: text, file: file).map { found in
+      let memInfoLine = found.report.entries.first {
+        if case .showMem = $0.line { true } else { false }
+      }?.sourceLine
+      let block = blocks.first {
+        $0.lines.lowerBound == memInfoLine && $0.showMem == found.report.showMem
+      }
+      return explain(found, kernel: kernel, showMemLines: block?.sourceLines ?? [])
+    }
+    return (allocs + ooms).sorted {
+      ($0.line, $0.lastLine) < ($1.line, $1.lastLine)
+    }.map {
       var explanation = $0
       explanation.file = file
       return explanation
@@ -43,13 +54,22 @@ extension ReportExplanation {
     let decoding = header?.gfpMask.flatMap {
       decode(mask: $0, printedNames: header?.gfpNames, kernel: version, order: order ?? 0)
     }
-    let findings =
-      decoding.map {
-        AllocFailureDiagnosis(
-          mask: $0.mask, order: order ?? 0, showMem: report.showMem,
-          sourceLines: found.showMemLines, headerLines: report.headerLines
-        ).findings
-      } ?? []
+    let request = decoding.map {
+      AllocFailureDiagnosis(
+        mask: $0.mask, order: order ?? 0, showMem: report.showMem,
+        sourceLines: found.showMemLines, headerLines: report.headerLines)
+    }
+    var findings = request?.findings ?? []
+    if let showMem = report.showMem {
+      var state = MemoryStateDiagnosis(
+        request: request,
+        zones: ReportedZone.zones(of: showMem, sourceLines: found.showMemLines),
+        showMem: showMem, sourceLines: found.showMemLines)
+      state.constraint = MemoryStateDiagnosis.NodeConstraint(
+        nodemask: header?.nodemask, memsAllowed: header?.memsAllowed,
+        lines: Array(report.headerLines.prefix(1)))
+      findings = Finding.byWeight(findings + state.findings)
+    }
     return ReportExplanation(
       kind: kind, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
       kernel: version?.description,
@@ -64,8 +84,10 @@ extension ReportExplanation {
   /// - Parameters:
   ///   - found: the report and where it was.
   ///   - kernel: the release to use when the report was read as none.
+  ///   - showMemLines: the log line of each line of the report's `Mem-Info:` block (from
+  ///     `ShowMem.findAll`), for evidence; empty when unknown.
   public static func explain(
-    _ found: OOMReport.Found, kernel: KernelVersion? = nil
+    _ found: OOMReport.Found, kernel: KernelVersion? = nil, showMemLines: [Int] = []
   ) -> ReportExplanation {
     let report = found.report
     let header = report.header
@@ -75,7 +97,21 @@ extension ReportExplanation {
       decode(mask: $0, printedNames: header?.gfpNames, kernel: version, order: max(order ?? 0, 0))
     }
     let rulesVersion = version ?? decoding?.mask.kernel ?? .newestKnown
-    let findings = OOMDiagnosis(report: report, kernel: rulesVersion).findings
+    var findings = OOMDiagnosis(report: report, kernel: rulesVersion).findings
+    if let showMem = report.showMem {
+      let zones = ReportedZone.zones(of: showMem, sourceLines: showMemLines)
+      let request = decoding.flatMap { decoding -> AllocFailureDiagnosis? in
+        guard decoding.mask.rawValue != 0 else { return nil }
+        return AllocFailureDiagnosis(
+          mask: decoding.mask, order: max(order ?? 0, 0), showMem: showMem,
+          sourceLines: showMemLines, headerLines: headerLines(of: found))
+      }
+      var state = MemoryStateDiagnosis(
+        request: request, zones: zones, showMem: showMem, sourceLines: showMemLines)
+      state.isOOM = true
+      state.constraint = nodeConstraint(of: found)
+      findings = Finding.byWeight(findings + state.findings)
+    }
     let victim = report.killed.map {
       Victim(
         pid: $0.pid, comm: $0.comm, anonRssKB: $0.anonRSSKilobytes,
@@ -88,6 +124,40 @@ extension ReportExplanation {
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
       victim: victim, zones: zones(of: report.showMem), findings: findings,
       problems: found.problems.map(\.description))
+  }
+
+  /// The log lines of an OOM report's header (and its ≤ 4.18 cpuset line).
+  private static func headerLines(of found: OOMReport.Found) -> [Int] {
+    found.report.entries.compactMap { entry in
+      switch entry.line {
+      case .header, .cpuset: entry.sourceLine
+      default: nil
+      }
+    }
+  }
+
+  /// The node restrictions an OOM report printed: the 4.19+ summary's constraint, nodemask
+  /// and mems_allowed, else the 4.8–4.18 header's nodemask and the cpuset line's mems_allowed.
+  private static func nodeConstraint(of found: OOMReport.Found)
+    -> MemoryStateDiagnosis.NodeConstraint
+  {
+    var constraint = MemoryStateDiagnosis.NodeConstraint()
+    for entry in found.report.entries {
+      switch entry.line {
+      case .summary(let summary):
+        constraint.constraint = summary.constraint
+        constraint.nodemask = summary.nodemask
+        constraint.memsAllowed = summary.memsAllowed
+      case .header(let header) where constraint.nodemask == nil:
+        constraint.nodemask = header.nodemask
+      case .cpuset(let line) where constraint.memsAllowed == nil:
+        constraint.memsAllowed = line.memsAllowed
+      default:
+        continue
+      }
+      if let line = entry.sourceLine { constraint.lines.append(line) }
+    }
+    return constraint
   }
 
   /// Decodes a printed mask for `kernel`, or for the kernels its printed names fit.

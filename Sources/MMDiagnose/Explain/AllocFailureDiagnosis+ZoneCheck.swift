@@ -1,0 +1,52 @@
+internal import MMCore
+
+/// The result of the request's watermark check on one zone.
+struct ZoneCheck {
+  /// Whether the zone could serve the request.
+  var passes: Bool
+  /// The numbers, `line N: <zone>: …: passes|fails`.
+  var evidence: String
+}
+
+extension AllocFailureDiagnosis {
+  /// `__zone_watermark_ok()` at the zone's min watermark for the request, the report kernel's way.
+  ///
+  /// 4.4+: the order-0 test and a free block of the order on a list the request may use;
+  /// before 4.4: the per-order halving loop. `nil` when the zone line has no `min:`. A zone whose free-block line the log lacks is taken to have the blocks.
+  func minWatermarkCheck(_ zone: ReportedZone) -> ZoneCheck? {
+    guard let minKB = zone.state["min"], (0...20).contains(order) else { return nil }
+    let page = zone.pageKilobytes
+    var inputs = zone.watermarkInputs
+    inputs.lowmemReserve = lowmemReserve(of: zone)
+    let rules = WatermarkCheckRules(kernel: mask.kernel)
+    let flags = allocFlags
+    let min = rules.effectiveMin(mark: minKB / page, flags: flags)
+    let orders = zone.freeArea?.orders
+    let passes: Bool
+    let rule: String
+    if mask.kernel.isAtLeast(4, 4) {
+      rule = "4.4+ rule: a free block of order ≥ \(order) on a usable list"
+      passes = rules.isOK(
+        inputs, order: order, mark: minKB / page, flags: flags,
+        maxOrder: Swift.max((orders?.count ?? 0) - 1, order)
+      ) { o, type in
+        guard let orders else { return true }
+        guard o < orders.count, orders[o].count > 0 else { return false }
+        return orders[o].migrateTypes?.contains(type) ?? true
+      }
+    } else {
+      rule = "pre-4.4 rule: each lower order's free pages removed, min halved per order"
+      passes = WatermarkCheckRules.isOKBefore4_4(
+        inputs, order: order, min: min, usesCMA: flags.contains(.cma)
+      ) { o in
+        guard let orders else { return 0 }
+        return o < orders.count ? orders[o].count : 0
+      }
+    }
+    let evidence =
+      "\(ReportedZone.at(zone.stateLine))\(zone.name): free \(inputs.freePages) pages, min "
+      + "\(min) for these alloc flags + lowmem_reserve \(inputs.lowmemReserve); order-\(order) "
+      + "check (\(rule)): " + (passes ? "passes" : "fails")
+    return ZoneCheck(passes: passes, evidence: evidence)
+  }
+}
