@@ -2,7 +2,12 @@ public import MMCore
 public import MMText
 
 extension ReportExplanation {
-  /// Finds every allocation-failure and OOM report in a log and explains each, in log order.
+  /// Finds every allocation-failure, OOM and standalone `Mem-Info:` report in a log and
+  /// explains each, in log order.
+  ///
+  /// A `Mem-Info:` block that lies inside an allocation-failure or OOM report is part of that
+  /// report, and one that follows a stack dump belongs to a report the log lost the rest of;
+  /// any other (SysRq-m, a bare `show_mem()`) is a report of kind `showmem`.
   ///
   /// - Parameters:
   ///   - text: the log (any prefixes, wraps and interleaving `MMText` copes with).
@@ -25,7 +30,12 @@ extension ReportExplanation {
       }
       return explain(found, kernel: kernel, showMemLines: block?.sourceLines ?? [])
     }
-    return (allocs + ooms).sorted {
+    let reports = allocs + ooms
+    let standalone = blocks.filter { block in
+      !block.followsStackDump
+        && !reports.contains { ($0.line...$0.lastLine).contains(block.lines.lowerBound) }
+    }.map { explain($0, kernel: kernel) }
+    return (reports + standalone).sorted {
       ($0.line, $0.lastLine) < ($1.line, $1.lastLine)
     }.map {
       var explanation = $0
@@ -123,6 +133,25 @@ extension ReportExplanation {
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
       victim: victim, zones: zones(of: report.showMem), findings: findings,
+      problems: found.problems.map(\.description))
+  }
+
+  /// Explains a `Mem-Info:` block that belongs to no other report (kind `showmem`): its zones
+  /// and the findings about the machine's state; no task, order or GFP mask.
+  ///
+  /// - Parameters:
+  ///   - found: the block and where it was.
+  ///   - kernel: the release the log was read as, when known.
+  public static func explain(
+    _ found: ShowMem.Found, kernel: KernelVersion? = nil
+  ) -> ReportExplanation {
+    let state = MemoryStateDiagnosis(
+      request: nil, zones: ReportedZone.zones(of: found.showMem, sourceLines: found.sourceLines),
+      showMem: found.showMem, sourceLines: found.sourceLines)
+    return ReportExplanation(
+      kind: .showmem, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
+      kernel: kernel?.description, task: nil, order: nil, gfp: nil, victim: nil,
+      zones: zones(of: found.showMem), findings: ShowMemDiagnosis(state: state).findings,
       problems: found.problems.map(\.description))
   }
 

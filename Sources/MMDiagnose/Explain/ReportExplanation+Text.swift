@@ -30,7 +30,10 @@ extension ReportExplanation {
       out += "\n"
     }
     if findings.isEmpty {
-      out += "  no findings: the report lacks the fields the rules need\n"
+      out +=
+        kind == .showmem
+        ? "  no findings: nothing in the machine state the rules flag\n"
+        : "  no findings: the report lacks the fields the rules need\n"
     }
     for (index, finding) in findings.enumerated() {
       out += "  \(index + 1). [\(finding.id)] \(finding.title)\n"

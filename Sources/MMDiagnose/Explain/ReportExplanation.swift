@@ -13,6 +13,9 @@ public struct ReportExplanation: Hashable, Sendable, Encodable {
     case oom
     /// A memory cgroup OOM kill.
     case memcg
+    /// A `Mem-Info:` dump of no other report (SysRq-m, a bare `show_mem()`): machine state
+    /// with no request.
+    case showmem
   }
 
   /// The task that made the request: pid from the stack dump's `CPU:` line, name from the
