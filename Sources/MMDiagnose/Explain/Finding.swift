@@ -2,7 +2,9 @@
 ///
 /// Ids come from a fixed catalogue (docs/explain.md): `cma-unusable`, `fragmentation`,
 /// `below-watermark`, `atomic-context`, `costly-order` for allocation failures;
-/// `memcg-limit`, `leak-suspect`, `victim-choice` for OOM kills.
+/// `memcg-limit`, `leak-suspect`, `victim-choice` for OOM kills; `lowmem-exhausted`,
+/// `dma-zone`, `numa-policy`, `hugetlb-reserved`, `swap-exhausted` from any report's
+/// `Mem-Info:` block (and the zone findings again for `showmem` dumps).
 public struct Finding: Hashable, Sendable, Codable {
   /// The catalogue id (`cma-unusable`, `victim-choice`, …).
   public var id: String
