@@ -240,6 +240,26 @@ struct ExplainMachineFindingTests {
     #expect(numa.remedy.contains("numactl"))
   }
 
+  /// Synthetic 4.19+ form: RHEL 7's report with a 4.19-style `oom-kill:` line inserted
+  /// before the kill, saying `CONSTRAINT_MEMORY_POLICY` with nodemask 0: the summary names the
+  /// constraint and the node.
+  @Test func aMemoryPolicyConstraintFromTheSummaryLine() throws {
+    let summary =
+      "oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=0,cpuset=/,mems_allowed=0-1,"
+      + "global_oom,task_memcg=/,task=mysqld,pid=6576,uid=27\n"
+    let report = try Self.explain(
+      "corpus/exact/oomanalyser-rhel7.log",
+      edit: Self.replacing(
+        "Out of memory: Kill process 6576", with: summary + "Out of memory: Kill process 6576")
+    ).first
+    let numa = try Self.finding("numa-policy", in: report)
+    #expect(
+      numa.title.hasPrefix(
+        "the request was confined to node(s) 0 (constraint=CONSTRAINT_MEMORY_POLICY, "
+          + "nodemask=0)"))
+    #expect(numa.evidence.first?.contains("line 149: constraint=CONSTRAINT_MEMORY_POLICY") == true)
+  }
+
   /// Synthetic 4.19+ form: 047's summary line says `CONSTRAINT_MEMORY_POLICY` with nodemask 1
   /// but the report holds no zone lines, so the finding cannot be shown and does not fire.
   @Test func aPolicyConstraintWithoutZonesDoesNotFire() throws {
