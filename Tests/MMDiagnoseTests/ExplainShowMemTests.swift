@@ -29,7 +29,11 @@ struct ExplainShowMemTests {
     #expect(report.zones?.map(\.freeCmaKB) == [270004, 0])
     #expect(report.zones?.first?.freeAreas?.count == 12)
     #expect(report.findings.isEmpty, "\(report.findings.map(\.id))")
-    #expect(report.text(number: 1).hasPrefix("report 1: showmem, lines 8-34"))
+    #expect(
+      report.text(number: 1).hasPrefix(
+        "report 1: showmem, lines 8-34, kernel unknown\n"
+          + "  zones: DMA32 free 1134516kB min 24436kB, Normal free 32544kB min 20616kB\n"
+          + "  no findings: nothing in the machine state the rules flag\n"))
   }
 
   /// The same dump after a `sysrq: Show Memory` line, edited: Normal down to 12544 kB (below

@@ -29,6 +29,15 @@ extension ReportExplanation {
       if let shmem = victim.shmemRssKB { out += " shmem-rss \(shmem)kB" }
       out += "\n"
     }
+    if kind == .showmem, let zones {
+      out +=
+        "  zones: "
+        + zones.map {
+          ($0.node.map { "Node \($0) " } ?? "") + "\($0.zone) free \($0.freeKB ?? 0)kB min "
+            + "\($0.minKB ?? 0)kB"
+        }
+        .joined(separator: ", ") + "\n"
+    }
     if findings.isEmpty {
       out +=
         kind == .showmem
