@@ -104,6 +104,25 @@ struct ExplainMachineFindingTests {
     #expect(report?.findings.contains { $0.id == "lowmem-exhausted" } == false)
   }
 
+  /// Numbers near Int.max in every field the zone checks add or compare (4.4+ and pre-4.4
+  /// rules, HighMem's free inferred from the counters) give findings, not a trap.
+  @Test(arguments: [
+    "corpus/posted/004-oom-2.6.31-i386.log", "corpus/posted/049-allocfail-6.9.0-ppc32.log",
+  ])
+  func hugeNumbersInTheZoneChecksDoNotOverflow(path: String) throws {
+    let max = String(Int.max)
+    var text = try Fixtures.text(of: Fixtures.root.appendingPathComponent(path))
+    for field in ["free", "min", "free_cma", "reserved_highatomic", "boost"] {
+      text = text.replacing(try Regex(" \(field):[0-9]+"), with: " \(field):\(max)")
+    }
+    text = text.replacing(
+      /lowmem_reserve\[\]: [0-9]+ [0-9]+/, with: "lowmem_reserve[]: \(max) \(max)")
+    text = text.replacing(try Regex(#" [0-9]+\*4kB"#), with: " \(max)*4kB")
+    #expect(text.contains("min:\(max)kB") && text.contains("\(max)*4kB"))
+    let reports = ReportExplanation.explainAll(in: text, file: path)
+    #expect(reports.count == 1)
+  }
+
   /// 6.9 ppc32 prints only its DMA zone (all of lowmem): 14 pages against a min of 2802; the
   /// HighMem zone line is missing, so its free memory is the global free (1141 pages) less
   /// DMA's 56 kB.

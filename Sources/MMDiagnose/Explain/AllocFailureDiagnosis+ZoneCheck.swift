@@ -16,18 +16,25 @@ extension AllocFailureDiagnosis {
   func minWatermarkCheck(_ zone: ReportedZone) -> ZoneCheck? {
     guard let minKB = zone.state["min"], (0...20).contains(order) else { return nil }
     let page = zone.pageKilobytes
+    // Printed numbers can be anything in a damaged log: a few of them summed stay below
+    // Int.max when each is at most Int.max / 8.
+    let cap = Int.max / 8
     var inputs = zone.watermarkInputs
-    inputs.lowmemReserve = lowmemReserve(of: zone)
+    inputs.freePages = Swift.min(inputs.freePages, cap)
+    inputs.freeCMAPages = Swift.min(inputs.freeCMAPages, cap)
+    inputs.reservedHighAtomic = Swift.min(inputs.reservedHighAtomic, cap)
+    inputs.lowmemReserve = Swift.min(lowmemReserve(of: zone), cap)
+    let mark = Swift.min(minKB / page, cap)
     let rules = WatermarkCheckRules(kernel: mask.kernel)
     let flags = allocFlags
-    let min = rules.effectiveMin(mark: minKB / page, flags: flags)
+    let min = rules.effectiveMin(mark: mark, flags: flags)
     let orders = zone.freeArea?.orders
     let passes: Bool
     let rule: String
     if mask.kernel.isAtLeast(4, 4) {
       rule = "4.4+ rule: a free block of order ≥ \(order) on a usable list"
       passes = rules.isOK(
-        inputs, order: order, mark: minKB / page, flags: flags,
+        inputs, order: order, mark: mark, flags: flags,
         maxOrder: Swift.max((orders?.count ?? 0) - 1, order)
       ) { o, type in
         guard let orders else { return true }
