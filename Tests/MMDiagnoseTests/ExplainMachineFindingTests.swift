@@ -105,9 +105,11 @@ struct ExplainMachineFindingTests {
   }
 
   /// Numbers near Int.max in every field the zone checks add or compare (4.4+ and pre-4.4
-  /// rules, HighMem's free inferred from the counters) give findings, not a trap.
+  /// rules, HighMem's free inferred from the counters, a showmem dump, two NUMA nodes) give
+  /// findings, not a trap.
   @Test(arguments: [
     "corpus/posted/004-oom-2.6.31-i386.log", "corpus/posted/049-allocfail-6.9.0-ppc32.log",
+    "corpus/posted/022-showmem-6.x-riscv64.log", "corpus/exact/oomanalyser-rhel7.log",
   ])
   func hugeNumbersInTheZoneChecksDoNotOverflow(path: String) throws {
     let max = String(Int.max)
