@@ -58,6 +58,24 @@ struct ExplainShowMemTests {
       cma.title.hasPrefix("1000000 kB (976.6 MiB) of the 1147060 kB (1120.2 MiB) free is CMA"))
   }
 
+  /// The dump edited to hold two free 1 GiB huge pages (2 GiB of the 4 GiB RAM) and a full
+  /// 1 GiB swap: the machine-state findings of the reports apply to a dump too.
+  @Test func hugetlbAndSwapInADump() throws {
+    var text = try Self.text(Self.sysrqPath)
+    text = text.replacingOccurrences(
+      of: "hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=1048576kB",
+      with: "hugepages_total=2 hugepages_free=2 hugepages_surp=0 hugepages_size=1048576kB")
+    text = text.replacingOccurrences(of: "Total swap = 0kB", with: "Total swap = 1048576kB")
+    let report = try #require(ReportExplanation.explainAll(in: text).first)
+    #expect(report.findings.map(\.id) == ["hugetlb-reserved", "swap-exhausted"])
+    #expect(report.findings.first?.title.contains("50% of RAM") == true)
+    #expect(report.findings.first?.weight == 85)
+    #expect(
+      report.findings.last?.evidence.first
+        == "line 29: Free swap = 0kB of line 30: Total swap = 1048576kB (100% used)")
+    #expect(report.findings.last?.weight == 50)
+  }
+
   /// The dump with every free block split into pages: 1.1 GiB free, above the high
   /// watermarks, and nothing of order 4 or more.
   @Test func fragmentedFreeMemory() throws {
