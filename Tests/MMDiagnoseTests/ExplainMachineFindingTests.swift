@@ -86,7 +86,9 @@ struct ExplainMachineFindingTests {
       })
     #expect(
       lowmem.evidence.contains {
-        $0.hasPrefix("line 60: Normal: free 10506 pages, min 932") && $0.hasSuffix("fails")
+        $0.hasPrefix("line 60: Normal: free 10506 pages, min 932")
+          && $0.hasSuffix(
+            "without the free pages of order 0, 84 remain ≤ min halved 1×, 466): fails")
       })
     #expect(lowmem.evidence.contains("line 62: HighMem free:93428kB min:512kB"))
     #expect(lowmem.remedy.contains("64-bit kernel"))

@@ -42,13 +42,18 @@ extension AllocFailureDiagnosis {
         return orders[o].migrateTypes?.contains(type) ?? true
       }
     } else {
-      rule = "pre-4.4 rule: each lower order's free pages removed, min halved per order"
-      passes = WatermarkCheckRules.isOKBefore4_4(
+      let check = WatermarkCheckRules.checkBefore4_4(
         inputs, order: order, min: min, usesCMA: flags.contains(.cma)
       ) { o in
         guard let orders else { return 0 }
         return o < orders.count ? orders[o].count : 0
       }
+      passes = check.passes
+      rule =
+        check.failedAfterOrder.map { o in
+          "pre-4.4 rule: without the free pages of order" + (o == 0 ? " 0" : "s 0–\(o)")
+            + ", \(check.freePages) remain ≤ min halved \(o + 1)×, \(check.min)"
+        } ?? "pre-4.4 rule: order 0, then each lower order's pages removed and min halved"
     }
     let evidence =
       "\(ReportedZone.at(zone.stateLine))\(zone.name): free \(inputs.freePages) pages, min "
