@@ -77,7 +77,7 @@ extension ReportExplanation {
         showMem: showMem, sourceLines: found.showMemLines)
       state.constraint = MemoryStateDiagnosis.NodeConstraint(
         nodemask: header?.nodemask, memsAllowed: header?.memsAllowed,
-        lines: Array(report.headerLines.prefix(1)))
+        lines: report.headerLines)
       findings = Finding.byWeight(findings + state.findings)
     }
     return ReportExplanation(
