@@ -263,6 +263,29 @@ struct ExplainMachineFindingTests {
     #expect(numa.remedy.contains("numactl"))
   }
 
+  /// Synthetic allocation failure bound to an exhausted node.
+  ///
+  /// 023's two-node vmalloc failure with `nodemask=1` (a strict bind to node 1) and node 1's Normal cut to 40000 kB, below its min of 45432 kB, while
+  /// node 0 keeps 14.9 GB free. Unedited (`nodemask=(null)`, `mems_allowed=0-1`): none.
+  @Test func anAllocationBoundToAnExhaustedNode() throws {
+    let path = "corpus/posted/023-vmalloc-4.10.0-x86_64-numa.log"
+    #expect(try Self.explain(path).first?.findings.contains { $0.id == "numa-policy" } == false)
+    let report = try Self.explain(path) {
+      let bind = Self.replacing("__GFP_ZERO), nodemask=(null)", with: "__GFP_ZERO), nodemask=1")
+      let cut = Self.replacing("Node 1 Normal free:14864424kB", with: "Node 1 Normal free:40000kB")
+      return bind(cut($0))
+    }.first
+    #expect(report?.findings.first?.id == "numa-policy")
+    let numa = try Self.finding("numa-policy", in: report)
+    #expect(numa.title.hasPrefix("the request was confined to node(s) 1 (nodemask=1)"))
+    #expect(
+      numa.evidence.first?.hasPrefix("line 7, line 8: nodemask=1: the request may use") == true)
+    #expect(
+      numa.evidence.contains {
+        $0.hasPrefix("line 54: Node 1 Normal: free 10000 pages, min 11358") && $0.hasSuffix("fails")
+      })
+  }
+
   /// Synthetic 4.19+ form: RHEL 7's report with a 4.19-style `oom-kill:` line inserted
   /// before the kill, saying `CONSTRAINT_MEMORY_POLICY` with nodemask 0: the summary names the
   /// constraint and the node.
