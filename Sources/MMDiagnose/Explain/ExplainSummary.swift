@@ -34,7 +34,7 @@ public struct ExplainSummary: Hashable, Sendable {
   /// Sums up `reports`, which are in input order.
   public init(_ reports: [ReportExplanation]) {
     reportCount = reports.count
-    let kindOrder: [ReportExplanation.Kind] = [.allocfail, .vmalloc, .oom, .memcg]
+    let kindOrder: [ReportExplanation.Kind] = [.allocfail, .vmalloc, .oom, .memcg, .showmem]
     kinds = kindOrder.compactMap { kind in
       let count = reports.count { $0.kind == kind }
       return count > 0 ? Tally(name: kind.rawValue, count: count) : nil

@@ -2,8 +2,10 @@
 ///
 /// Ids come from a fixed catalogue (docs/explain.md): `cma-unusable`, `fragmentation`,
 /// `below-watermark`, `atomic-context`, `costly-order` for allocation failures;
-/// `memcg-limit`, `leak-suspect`, `oom-panic`, `victim-choice` for OOM kills; `oomlab inspect`
-/// adds the live-machine ids of docs/inspect.md (`cma-free`, `movable-exhausted`, …).
+/// `memcg-limit`, `leak-suspect`, `oom-panic`, `victim-choice` for OOM kills; `lowmem-exhausted`,
+/// `dma-zone`, `numa-policy`, `hugetlb-reserved`, `swap-exhausted` from any report's
+/// `Mem-Info:` block (and the zone findings again for `showmem` dumps); `oomlab inspect` adds
+/// the live-machine ids of docs/inspect.md (`cma-free`, `movable-exhausted`, …).
 public struct Finding: Hashable, Sendable, Codable {
   /// The catalogue id (`cma-unusable`, `victim-choice`, …).
   public var id: String

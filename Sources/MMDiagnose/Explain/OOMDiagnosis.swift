@@ -120,6 +120,16 @@ extension OOMDiagnosis {
         continue
       }
     }
+    if evidence.isEmpty,
+      let first = report.entries.first(where: { entry in
+        if case .memcg = entry.line { true } else { false }
+      })
+    {
+      // A damaged report may keep only memcg stat lines.
+      evidence.append(
+        "\(self.at(first.sourceLine))memory cgroup state (\(report.memcg.count) memcg lines) "
+          + "where a global OOM prints Mem-Info")
+    }
     let limitText =
       atLimit.first.map {
         " (\($0.name) at its limit of \(kilobytesText($0.limitKilobytes)))"

@@ -2,7 +2,12 @@ public import MMCore
 public import MMText
 
 extension ReportExplanation {
-  /// Finds every allocation-failure and OOM report in a log and explains each, in log order.
+  /// Finds every allocation-failure, OOM and standalone `Mem-Info:` report in a log and
+  /// explains each, in log order.
+  ///
+  /// A `Mem-Info:` block that lies inside an allocation-failure or OOM report is part of that
+  /// report, and one that follows a stack dump belongs to a report the log lost the rest of;
+  /// any other (SysRq-m, a bare `show_mem()`) is a report of kind `showmem`.
   ///
   /// - Parameters:
   ///   - text: the log (any prefixes, wraps and interleaving `MMText` copes with).
@@ -12,13 +17,27 @@ extension ReportExplanation {
   public static func explainAll(
     in text: String, file: String = "log", kernel: KernelVersion? = nil
   ) -> [ReportExplanation] {
+    let blocks = ShowMem.findAll(in: text, file: file)
     let allocs = AllocFailureReport.findAll(in: text, file: file, kernel: kernel).map {
       explain($0, kernel: kernel)
     }
-    let ooms = OOMReport.findAll(in: text, file: file).map { explain($0, kernel: kernel) }
-    let reports = (allocs + ooms).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }
-    let stamps = DmesgLine.stamps(ofLines: Set(reports.map(\.line)), in: text)
-    return reports.map {
+    let ooms = OOMReport.findAll(in: text, file: file).map { found in
+      let memInfoLine = found.report.entries.first {
+        if case .showMem = $0.line { true } else { false }
+      }?.sourceLine
+      let block = blocks.first {
+        $0.lines.lowerBound == memInfoLine && $0.showMem == found.report.showMem
+      }
+      return explain(found, kernel: kernel, showMemLines: block?.sourceLines ?? [])
+    }
+    let reports = allocs + ooms
+    let standalone = blocks.filter { block in
+      !block.followsStackDump
+        && !reports.contains { ($0.line...$0.lastLine).contains(block.lines.lowerBound) }
+    }.map { explain($0, kernel: kernel) }
+    let all = (reports + standalone).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }
+    let stamps = DmesgLine.stamps(ofLines: Set(all.map(\.line)), in: text)
+    return all.map {
       var explanation = $0
       explanation.file = file
       explanation.time = stamps[$0.line].flatMap { stamp in
@@ -49,20 +68,30 @@ extension ReportExplanation {
     let decoding = header?.gfpMask.flatMap {
       decode(mask: $0, printedNames: header?.gfpNames, kernel: version, order: order ?? 0)
     }
-    let findings =
-      decoding.map {
-        AllocFailureDiagnosis(
-          mask: $0.mask, order: order ?? 0, showMem: report.showMem,
-          sourceLines: found.showMemLines, headerLines: report.headerLines
-        ).findings
-      } ?? []
+    let request = decoding.map {
+      AllocFailureDiagnosis(
+        mask: $0.mask, order: order ?? 0, showMem: report.showMem,
+        sourceLines: found.showMemLines, headerLines: report.headerLines)
+    }
+    var findings = request?.findings ?? []
+    if let showMem = report.showMem {
+      var state = MemoryStateDiagnosis(
+        request: request,
+        zones: ReportedZone.zones(of: showMem, sourceLines: found.showMemLines),
+        showMem: showMem, sourceLines: found.showMemLines)
+      state.constraint = MemoryStateDiagnosis.NodeConstraint(
+        nodemask: header?.nodemask, memsAllowed: header?.memsAllowed,
+        lines: report.headerLines)
+      findings = Finding.byWeight(findings + state.findings)
+    }
     return ReportExplanation(
       kind: kind, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
       time: nil,
       kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
-      victim: nil, findings: findings, problems: found.problems.map(\.description))
+      victim: nil, zones: zones(of: report.showMem), findings: findings,
+      problems: found.problems.map(\.description))
   }
 
   /// Explains one OOM report.
@@ -70,8 +99,10 @@ extension ReportExplanation {
   /// - Parameters:
   ///   - found: the report and where it was.
   ///   - kernel: the release to use when the report was read as none.
+  ///   - showMemLines: the log line of each line of the report's `Mem-Info:` block (from
+  ///     `ShowMem.findAll`), for evidence; empty when unknown.
   public static func explain(
-    _ found: OOMReport.Found, kernel: KernelVersion? = nil
+    _ found: OOMReport.Found, kernel: KernelVersion? = nil, showMemLines: [Int] = []
   ) -> ReportExplanation {
     let report = found.report
     let header = report.header
@@ -81,7 +112,21 @@ extension ReportExplanation {
       decode(mask: $0, printedNames: header?.gfpNames, kernel: version, order: max(order ?? 0, 0))
     }
     let rulesVersion = version ?? decoding?.mask.kernel ?? .newestKnown
-    let findings = OOMDiagnosis(report: report, kernel: rulesVersion).findings
+    var findings = OOMDiagnosis(report: report, kernel: rulesVersion).findings
+    if let showMem = report.showMem {
+      let zones = ReportedZone.zones(of: showMem, sourceLines: showMemLines)
+      let request = decoding.flatMap { decoding -> AllocFailureDiagnosis? in
+        guard decoding.mask.rawValue != 0 else { return nil }
+        return AllocFailureDiagnosis(
+          mask: decoding.mask, order: max(order ?? 0, 0), showMem: showMem,
+          sourceLines: showMemLines, headerLines: headerLines(of: found))
+      }
+      var state = MemoryStateDiagnosis(
+        request: request, zones: zones, showMem: showMem, sourceLines: showMemLines)
+      state.isOOM = true
+      state.constraint = nodeConstraint(of: found)
+      findings = Finding.byWeight(findings + state.findings)
+    }
     let victim = report.killed.map {
       Victim(
         pid: $0.pid, comm: $0.comm, anonRssKB: $0.anonRSSKilobytes,
@@ -92,7 +137,61 @@ extension ReportExplanation {
       lastLine: found.lines.upperBound, time: nil, kernel: version?.description,
       task: Task(pid: report.task?.pid, comm: header?.comm ?? report.task?.comm),
       order: order, gfp: decoding.map { gfp($0, printedNames: header?.gfpNames) },
-      victim: victim, findings: findings, problems: found.problems.map(\.description))
+      victim: victim, zones: zones(of: report.showMem), findings: findings,
+      problems: found.problems.map(\.description))
+  }
+
+  /// Explains a `Mem-Info:` block that belongs to no other report (kind `showmem`): its zones
+  /// and the findings about the machine's state; no task, order or GFP mask.
+  ///
+  /// - Parameters:
+  ///   - found: the block and where it was.
+  ///   - kernel: the release the log was read as, when known.
+  public static func explain(
+    _ found: ShowMem.Found, kernel: KernelVersion? = nil
+  ) -> ReportExplanation {
+    let state = MemoryStateDiagnosis(
+      request: nil, zones: ReportedZone.zones(of: found.showMem, sourceLines: found.sourceLines),
+      showMem: found.showMem, sourceLines: found.sourceLines)
+    return ReportExplanation(
+      kind: .showmem, file: nil, line: found.lines.lowerBound, lastLine: found.lines.upperBound,
+      kernel: kernel?.description, task: nil, order: nil, gfp: nil, victim: nil,
+      zones: zones(of: found.showMem), findings: ShowMemDiagnosis(state: state).findings,
+      problems: found.problems.map(\.description))
+  }
+
+  /// The log lines of an OOM report's header (and its ≤ 4.18 cpuset line).
+  private static func headerLines(of found: OOMReport.Found) -> [Int] {
+    found.report.entries.compactMap { entry in
+      switch entry.line {
+      case .header, .cpuset: entry.sourceLine
+      default: nil
+      }
+    }
+  }
+
+  /// The node restrictions an OOM report printed: the 4.19+ summary's constraint, nodemask
+  /// and mems_allowed, else the 4.8–4.18 header's nodemask and the cpuset line's mems_allowed.
+  private static func nodeConstraint(of found: OOMReport.Found)
+    -> MemoryStateDiagnosis.NodeConstraint
+  {
+    var constraint = MemoryStateDiagnosis.NodeConstraint()
+    for entry in found.report.entries {
+      switch entry.line {
+      case .summary(let summary):
+        constraint.constraint = summary.constraint
+        constraint.nodemask = summary.nodemask
+        constraint.memsAllowed = summary.memsAllowed
+      case .header(let header) where constraint.nodemask == nil:
+        constraint.nodemask = header.nodemask
+      case .cpuset(let line) where constraint.memsAllowed == nil:
+        constraint.memsAllowed = line.memsAllowed
+      default:
+        continue
+      }
+      if let line = entry.sourceLine { constraint.lines.append(line) }
+    }
+    return constraint
   }
 
   /// Decodes a printed mask for `kernel`, or for the kernels its printed names fit.

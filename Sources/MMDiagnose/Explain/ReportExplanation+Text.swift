@@ -32,8 +32,20 @@ extension ReportExplanation {
       if let shmem = victim.shmemRssKB { out += " shmem-rss \(shmem)kB" }
       out += "\n"
     }
+    if kind == .showmem, let zones {
+      out +=
+        "  zones: "
+        + zones.map {
+          ($0.node.map { "Node \($0) " } ?? "") + "\($0.zone) free \($0.freeKB ?? 0)kB min "
+            + "\($0.minKB ?? 0)kB"
+        }
+        .joined(separator: ", ") + "\n"
+    }
     if findings.isEmpty {
-      out += "  no findings: the report lacks the fields the rules need\n"
+      out +=
+        kind == .showmem
+        ? "  no findings: nothing in the machine state the rules flag\n"
+        : "  no findings: the report lacks the fields the rules need\n"
     }
     for (index, finding) in findings.enumerated() {
       out += "  \(index + 1). [\(finding.id)] \(finding.title)\n"

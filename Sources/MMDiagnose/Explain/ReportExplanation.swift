@@ -13,6 +13,9 @@ public struct ReportExplanation: Hashable, Sendable, Encodable {
     case oom
     /// A memory cgroup OOM kill.
     case memcg
+    /// A `Mem-Info:` dump of no other report (SysRq-m, a bare `show_mem()`): machine state
+    /// with no request.
+    case showmem
   }
 
   /// The task that made the request: pid from the stack dump's `CPU:` line, name from the
@@ -85,6 +88,9 @@ public struct ReportExplanation: Hashable, Sendable, Encodable {
   public var gfp: GFP?
   /// The killed task, for an OOM report that killed one.
   public var victim: Victim?
+  /// The zones of the report's `Mem-Info:` block, in log order, when it printed zone or
+  /// free-block lines.
+  public var zones: [Zone]?
   /// The findings, the cause first.
   public var findings: [Finding]
   /// What the parser had to repair or could not read, `line N, column C: …`.

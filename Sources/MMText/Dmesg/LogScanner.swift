@@ -140,6 +140,17 @@ struct LogScanner {
     return s.sees("Call Trace:", b) || s.sees("Call trace:", b)
   }
 
+  /// Whether line `j` belongs to a stack dump: `Call Trace:`, a frame (`func+0x46/0x6e`), the
+  /// `</TASK>` mark, or the `CPU:` line.
+  func isStackDumpLine(_ j: Int) -> Bool {
+    let b = bytes.span.extracting(message(j))
+    if isCallTraceLine(j) || isDumpStackInfo(j) || firstIndex(of: "</TASK>", in: b) != nil {
+      return true
+    }
+    guard let offset = firstIndex(of: "+0x", in: b) else { return false }
+    return firstIndex(of: "/0x", in: b, from: offset) != nil
+  }
+
   /// Whether line `j` is a `CPU: … Comm: …` line.
   func isDumpStackInfo(_ j: Int) -> Bool {
     looksLikeDumpStackInfo(bytes.span.extracting(message(j)))

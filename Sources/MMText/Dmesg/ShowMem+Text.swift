@@ -431,12 +431,24 @@ extension ShowMem {
     public var lines: ClosedRange<Int>
     /// The damage that was repaired and the lines that could not be read, in log order.
     public var problems: [TextParseError]
+    /// The 1-based log line each of `showMem.lines` was read from (the first, for a joined
+    /// line); empty when not known.
+    public var sourceLines: [Int]
+    /// Whether the `Mem-Info:` line follows a stack dump (`Call Trace:`, frames, `</TASK>`),
+    /// as in the allocation-failure and OOM reports that print the block; a SysRq-m dump's
+    /// follows its `sysrq: Show Memory` line instead.
+    public var followsStackDump: Bool
 
     /// Creates a finding.
-    public init(showMem: ShowMem, lines: ClosedRange<Int>, problems: [TextParseError]) {
+    public init(
+      showMem: ShowMem, lines: ClosedRange<Int>, problems: [TextParseError],
+      sourceLines: [Int] = [], followsStackDump: Bool = false
+    ) {
       self.showMem = showMem
       self.lines = lines
       self.problems = problems
+      self.sourceLines = sourceLines
+      self.followsStackDump = followsStackDump
     }
   }
 
@@ -454,12 +466,14 @@ extension ShowMem {
     var found: [Found] = []
     for j in 0..<scanner.count
     where !scanner.consumed[j] && !scanner.lines[j].isComment && scanner.isMemInfoLine(j) {
+      let afterStack = scanner.previousLine(before: j).map(scanner.isStackDumpLine) ?? false
       let block = scanner.assembleShowMem(from: j, memInfoLine: true, limit: scanner.count)
       found.append(
         Found(
           showMem: block.showMem,
           lines: scanner.lines[j].number...scanner.lines[block.lastLine].number,
-          problems: block.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+          problems: block.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) },
+          sourceLines: block.sourceLines, followsStackDump: afterStack))
     }
     return found
   }
