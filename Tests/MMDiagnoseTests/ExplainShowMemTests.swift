@@ -32,7 +32,9 @@ struct ExplainShowMemTests {
     #expect(
       report.text(number: 1).hasPrefix(
         "report 1: showmem, lines 8-34, kernel unknown, at 5091.850787 s\n"
-          + "  zones: DMA32 free 1134516kB min 24436kB, Normal free 32544kB min 20616kB\n"
+          + "    zone    free kB  min kB  low kB  high kB  free_cma kB  largest free\n"
+          + "    DMA32   1134516   24436   30544    36652       270004  order 11 (MC)\n"
+          + "    Normal    32544   20616   25768    30920            0  order 8 (M)\n"
           + "  no findings: nothing in the machine state the rules flag\n"))
   }
 

@@ -32,6 +32,9 @@ struct ExplainCommandTests {
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first == "report 1: allocfail, lines 7-40, kernel 4.9.56, at 2161.623563 s")
     #expect(lines.contains("  task: xxxx (pid 179)"))
+    // The key numbers: the zone against its watermarks, its CMA and its largest free block.
+    #expect(
+      lines.contains("    Normal   248344    2444    3052     3660       240936  order 10 (C)"))
     #expect(
       lines.contains(
         "  request: order 10, 0x2084020(GFP_ATOMIC|__GFP_COMP) decoded as 4.9.56 (given)"))

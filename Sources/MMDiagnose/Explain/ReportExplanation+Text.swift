@@ -1,6 +1,7 @@
 extension ReportExplanation {
   /// The text `oomlab explain` prints for the report: a header (lines, kind, kernel, task,
-  /// request), then the findings with their evidence and remedy.
+  /// request, victim), the zones' key numbers, then the findings with their evidence and
+  /// remedy.
   ///
   /// - Parameter number: the report's 1-based position in the output.
   public func text(number: Int) -> String {
@@ -32,14 +33,9 @@ extension ReportExplanation {
       if let shmem = victim.shmemRssKB { out += " shmem-rss \(shmem)kB" }
       out += "\n"
     }
-    if kind == .showmem, let zones {
-      out +=
-        "  zones: "
-        + zones.map {
-          ($0.node.map { "Node \($0) " } ?? "") + "\($0.zone) free \($0.freeKB ?? 0)kB min "
-            + "\($0.minKB ?? 0)kB"
-        }
-        .joined(separator: ", ") + "\n"
+    let table = keyNumbersTable
+    if !table.isEmpty {
+      out += table.split(separator: "\n").map { "    \($0)\n" }.joined()
     }
     if findings.isEmpty {
       out +=

@@ -16,7 +16,7 @@ extension TaskInspection {
         task.comm + (task.unkillableBecause.map { " (never: \($0))" } ?? ""),
       ])
     }
-    out += WatermarkInspection.table(rows, textColumns: 2)
+    out += textTable(rows, textColumns: 2)
     if !hidden.isEmpty {
       out += "(and \(hidden.count) kernel threads: oom_score 0 as the kernel shows, never chosen)\n"
     }

@@ -18,7 +18,7 @@ extension WatermarkInspection {
       }
     }
     let padded = rows.map { $0 + Array(repeating: "", count: max(0, 1 + orders - $0.count)) }
-    var out = "\n" + Self.table(padded, textColumns: 1)
+    var out = "\n" + textTable(padded, textColumns: 1)
     for zone in withBlocks {
       guard let largest = zone.largestFreeOrder else { continue }
       let rank = { (name: String) in MigrateType(kernelName: name)?.rawValue ?? Int.max }
@@ -51,7 +51,7 @@ extension WatermarkInspection {
               + Self.order(zone.highestOrderWithReserves?[request])
           })
     }
-    return "\n" + Self.table(rows, textColumns: 1)
+    return "\n" + textTable(rows, textColumns: 1)
       + "(fast path / slow path before reclaim, with the reserves the request earns; - none)\n"
   }
 
@@ -75,7 +75,7 @@ extension WatermarkInspection {
           Self.mebibytes(headroom.compactablePages),
         ])
     }
-    return "\n" + Self.table(rows, textColumns: 1)
+    return "\n" + textTable(rows, textColumns: 1)
   }
 
   /// An index as debugfs prints it (`0.998`, `-1.000`).

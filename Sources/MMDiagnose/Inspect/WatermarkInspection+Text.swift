@@ -23,7 +23,7 @@ extension WatermarkInspection {
         zone.managed > 0 || zone.kernel.high > 0 ? history : "-",
       ])
     }
-    out += Self.table(rows)
+    out += textTable(rows)
     out += orderTable
     out += allocationTable
     out += headroomTable
@@ -41,26 +41,6 @@ extension WatermarkInspection {
         "note: min_free_kbytes \(minFreeKbytes.kernel) is not the boot default "
         + "\(minFreeKbytes.modelDefault) the model computes with THP off: written by hand, or "
         + "raised by khugepaged for transparent hugepages\n"
-    }
-    return out
-  }
-
-  /// Left-aligned first column (and `textColumns` last ones), right-aligned numbers, two spaces
-  /// between columns.
-  static func table(_ rows: [[String]], textColumns: Int = 3) -> String {
-    guard let columns = rows.first?.count else { return "" }
-    let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    var out = ""
-    for row in rows {
-      var line = ""
-      for (column, cell) in row.enumerated() {
-        let pad = String(repeating: " ", count: widths[column] - cell.count)
-        let isText = column == 0 || (textColumns > 1 && column >= columns - (textColumns - 1))
-        line += isText ? cell + pad : pad + cell
-        if column < columns - 1 { line += "  " }
-      }
-      while line.hasSuffix(" ") { line.removeLast() }
-      out += line + "\n"
     }
     return out
   }

@@ -17,7 +17,7 @@ extension WatchReport {
           zone.largestFreeOrder.map { $0 < 0 ? "none" : "\($0)" } ?? "-",
         ])
       }
-      out += WatermarkInspection.table(rows, textColumns: 1)
+      out += textTable(rows, textColumns: 1)
     }
     guard let trend else {
       return out + "trend: needs a second sample with meminfo\n"
@@ -34,7 +34,7 @@ extension WatchReport {
           grower.comm,
         ])
       }
-      out += WatermarkInspection.table(rows, textColumns: 2)
+      out += textTable(rows, textColumns: 2)
     }
     let rate = { (value: Double?) in value.map { "\($0)" } ?? "-" }
     out += "trend in kB/s (\(fit)): MemFree \(trend.memFreeKBPerSecond), MemAvailable "
