@@ -36,10 +36,13 @@ struct MemoryStateDiagnosis {
   var constraint = NodeConstraint()
   /// Whether the report is an OOM kill (its swap and hugetlb findings weigh as causes).
   var isOOM = false
+  /// The OOM report's `Unreclaimable slab info:` rows, when it printed them.
+  var slabCaches: [SlabCache] = []
 
   /// Every finding that holds, in catalogue order (the caller sorts by weight).
   var findings: [Finding] {
-    [lowmemExhausted, dmaZone, numaPolicy, swapExhausted, hugetlbReserved].compactMap { $0 }
+    [lowmemExhausted, dmaZone, numaPolicy, swapExhausted, hugetlbReserved, kernelMemoryLeak]
+      .compactMap { $0 }
   }
 
   /// `line N: ` for the `Mem-Info:` line at `index`, or nothing.

@@ -124,6 +124,7 @@ extension ReportExplanation {
       var state = MemoryStateDiagnosis(
         request: request, zones: zones, showMem: showMem, sourceLines: showMemLines)
       state.isOOM = true
+      state.slabCaches = MemoryStateDiagnosis.slabCaches(in: report.entries)
       state.constraint = nodeConstraint(of: found)
       findings = Finding.byWeight(findings + state.findings)
     }
