@@ -16,11 +16,7 @@ extension ReportExplanation {
       explain($0, kernel: kernel)
     }
     let ooms = OOMReport.findAll(in: text, file: file).map { explain($0, kernel: kernel) }
-    return (allocs + ooms).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }.map {
-      var explanation = $0
-      explanation.file = file
-      return explanation
-    }
+    return inLogOrder(allocs + ooms, file: file)
   }
 
   /// Explains one allocation-failure report.
