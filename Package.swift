@@ -110,6 +110,14 @@ let package = Package(
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     .executableTarget(
+      name: "ExplainStream",
+      dependencies: [
+        "MMDiagnose", "MMText", "MMTestSupport", .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/ExplainStream",
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
       name: "Scenario",
       dependencies: ["MMSim", .product(name: "Benchmark", package: "benchmark")],
       path: "Benchmarks/Scenario",
