@@ -61,6 +61,28 @@ struct ReportWindowsTests {
     try Self.expectSameAsWhole(embedded, file: Fixtures.relativePath(file), chunkSizes: [7, 4096])
   }
 
+  /// A line without end (binary input) is cut into pieces instead of being held whole; a
+  /// report after it is still found, on the right line.
+  @Test func endlessLineIsCut() throws {
+    let text = try Fixtures.text(
+      of: Fixtures.root.appendingPathComponent("corpus/exact/syzkaller-334.log"))
+    var bytes = [UInt8](repeating: UInt8(ascii: "x"), count: 300_000)
+    bytes += [0x0A] + Array(text.utf8)
+    var windows = ReportWindows(
+      source: MemoryLogSource(bytes, readSize: 4096), chunkSize: 4096, maximumLineBytes: 10_000)
+    var ooms: [OOMReport.Found] = []
+    var largest = 0
+    while let window = try windows.next() {
+      ooms += window.oomReports(file: "log")
+      largest = max(largest, window.bytes.count)
+    }
+    let whole = OOMReport.findAll(in: text, file: "log")
+    #expect(!whole.isEmpty)
+    #expect(
+      ooms.map(\.lines) == whole.map { ($0.lines.lowerBound + 1)...($0.lines.upperBound + 1) })
+    #expect(largest < 100_000)
+  }
+
   @Test func noiseHoldsNoWindow() throws {
     var noise = NoiseLog()
     var windows = ReportWindows(source: MemoryLogSource(Array(noise.lines(20_000).utf8)))

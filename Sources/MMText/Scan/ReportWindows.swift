@@ -26,6 +26,7 @@ public struct ReportWindows {
 
   private var source: any LogSource
   private let chunkSize: Int
+  private let maximumLineBytes: Int
   private let triggers = ReportTriggers()
   private var buffer: [UInt8] = []
   /// Bytes before this offset are complete lines; after it, a partial last line.
@@ -41,9 +42,13 @@ public struct ReportWindows {
   public private(set) var logKernel: KernelVersion?
 
   /// Reads `source` in chunks of `chunkSize` bytes.
-  public init(source: any LogSource, chunkSize: Int = 4 << 20) {
+  ///
+  /// A line longer than `maximumLineBytes` (binary or damaged input) is cut into pieces of
+  /// about that size, read as lines with one line number, so that memory stays bounded.
+  public init(source: any LogSource, chunkSize: Int = 4 << 20, maximumLineBytes: Int = 16 << 20) {
     self.source = source
     self.chunkSize = max(chunkSize, 1)
+    self.maximumLineBytes = max(maximumLineBytes, 1)
   }
 
   /// The next window, `nil` at the end of the log.
@@ -103,6 +108,9 @@ public struct ReportWindows {
       ByteCounting.lastNewline(in: $0, old..<buffer.count)
     }) {
       completeEnd = last + 1
+    } else if buffer.count - completeEnd > maximumLineBytes {
+      // A line this long is binary or damaged input: it is cut here rather than held whole.
+      completeEnd = buffer.count
     }
   }
 
@@ -164,6 +172,8 @@ public struct ReportWindows {
       let previous = buffer.withUnsafeBytes {
         ByteCounting.lastNewline(in: $0, floor..<(k - 1)).map { $0 + 1 } ?? floor
       }
+      // A line cut for its length is no report line.
+      if k - 1 - previous >= maximumLineBytes { break }
       kLine -= 1
       if continuesReport(previous..<(k - 1)) {
         gap = 0
