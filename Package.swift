@@ -40,8 +40,10 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: strictSettings),
     .target(
-      name: "MMText", dependencies: ["MMCore", "_MMUtilities"], exclude: ["README.md"],
+      name: "MMText", dependencies: ["MMCore", "_MMUtilities", "CZlib"], exclude: ["README.md"],
       swiftSettings: strictSettings),
+    // The system zlib (Debian's zlib1g-dev), for gzip-compressed logs.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(
       name: "MMDiagnose", dependencies: ["MMCore", "MMSim", "MMText"], exclude: ["README.md"],
       swiftSettings: strictSettings),
@@ -57,7 +59,9 @@ let package = Package(
       swiftSettings: strictSettings),
 
     // Tests (fixtures live in Tests/Fixtures and are found with #filePath)
-    .target(name: "MMTestSupport", path: "Tests/MMTestSupport", swiftSettings: strictSettings),
+    .target(
+      name: "MMTestSupport", dependencies: ["_MMUtilities", "CZlib"], path: "Tests/MMTestSupport",
+      swiftSettings: strictSettings),
     .testTarget(
       name: "_MMUtilitiesTests", dependencies: ["_MMUtilities"], swiftSettings: strictSettings),
     .testTarget(
@@ -103,6 +107,14 @@ let package = Package(
         "MMCore", "MMSim", "_MMUtilities", .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/Pressure",
+      swiftSettings: strictSettings,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    .executableTarget(
+      name: "ExplainStream",
+      dependencies: [
+        "MMDiagnose", "MMText", "MMTestSupport", .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/ExplainStream",
       swiftSettings: strictSettings,
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     .executableTarget(

@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import MMCore
 internal import MMDiagnose
+internal import MMText
 
 /// `oomlab explain`: find every allocation-failure and OOM report in kernel logs and say why
 /// each happened, with the numbers as evidence.
@@ -10,12 +11,11 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "Find allocation-failure and OOM reports in kernel logs and explain each.",
     discussion: """
-      Reads each LOG (plain text; '-' or no LOG reads standard input), finds every page
-      allocation failure, vmalloc failure, global and memcg OOM report in it, decodes the
-      request for the report's kernel, and lists findings (the cause first) with the log lines
-      their numbers come from and a remedy. Compressed logs are not read: decompress first
-      (zcat kern.log.2.gz | oomlab explain). The finding catalogue and the JSON schema are in
-      docs/explain.md.
+      Reads each LOG (plain text or gzip-compressed, e.g. kern.log.2.gz; '-' or no LOG reads
+      standard input) as a stream, finds every page allocation failure, vmalloc failure,
+      global and memcg OOM report in it, decodes the request for the report's kernel, and
+      lists findings (the cause first) with the log lines their numbers come from and a
+      remedy. The finding catalogue and the JSON schema are in docs/explain.md.
       """)
 
   @Argument(help: "Kernel log files ('-' for standard input; none: standard input).")
@@ -41,22 +41,13 @@ struct ExplainCommand: ParsableCommand {
     }
     var explanations: [ReportExplanation] = []
     for path in logs.isEmpty ? ["-"] : logs {
-      let data: Data
-      do {
-        data =
-          path == "-"
-          ? FileHandle.standardInput.readDataToEndOfFile()
-          : try Data(contentsOf: URL(fileURLWithPath: path))
+      do throws(LogInputError) {
+        var stream = StreamedExplanations(
+          source: try LogSources.open(path), file: path, kernel: version)
+        while let window = try stream.next() { explanations += window }
       } catch {
-        throw failure("cannot read \(path): \(error.localizedDescription)", status: 1)
+        throw failure(error.description, status: 1)
       }
-      if data.starts(with: [0x1f, 0x8b]) {
-        throw failure(
-          "\(path) is gzip-compressed; decompress it first (zcat \(path) | oomlab explain)",
-          status: 1)
-      }
-      explanations += ReportExplanation.explainAll(
-        in: String(decoding: data, as: UTF8.self), file: path, kernel: version)
     }
     var numbered = Array(zip(1..., explanations))
     if let report {

@@ -142,12 +142,6 @@ struct ExplainCommandTests {
     #expect(result.stderr.hasPrefix("oomlab: cannot read /nonexistent/kern.log"))
   }
 
-  @Test func gzipInputIsRefused() throws {
-    let result = try run(["-"], stdin: Data([0x1f, 0x8b, 0x08, 0x00]))
-    #expect(result.status == 1)
-    #expect(result.stderr.contains("gzip-compressed"))
-  }
-
   @Test func badKernelExitsTwo() throws {
     let result = try run([Self.seed, "--kernel", "banana"])
     #expect(result.status == 2)

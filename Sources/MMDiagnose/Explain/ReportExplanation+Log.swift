@@ -17,26 +17,42 @@ extension ReportExplanation {
   public static func explainAll(
     in text: String, file: String = "log", kernel: KernelVersion? = nil
   ) -> [ReportExplanation] {
-    let blocks = ShowMem.findAll(in: text, file: file)
-    let allocs = AllocFailureReport.findAll(in: text, file: file, kernel: kernel).map {
-      explain($0, kernel: kernel)
-    }
-    let ooms = OOMReport.findAll(in: text, file: file).map { found in
-      let memInfoLine = found.report.entries.first {
-        if case .showMem = $0.line { true } else { false }
-      }?.sourceLine
-      let block = blocks.first {
-        $0.lines.lowerBound == memInfoLine && $0.showMem == found.report.showMem
+    explainAll(in: text, file: file, kernel: kernel, logKernel: nil, firstLine: 1)
+  }
+
+  /// The reports of `text`, whose first line is line `firstLine` of the log: what
+  /// ``explainAll(in:file:kernel:)`` gives for a whole log and for each window of a streamed
+  /// one.
+  ///
+  /// - Parameters:
+  ///   - kernel: the release the caller gave (`--kernel`).
+  ///   - logKernel: the first release the log printed before `text` ends, when the caller
+  ///     knows it (`nil`: the first one `text` prints).
+  static func explainAll(
+    in text: String, file: String, kernel: KernelVersion?, logKernel: KernelVersion?,
+    firstLine: Int
+  ) -> [ReportExplanation] {
+    let blocks = ShowMem.findAll(in: text, file: file, firstLine: firstLine)
+    let allocs = AllocFailureReport.findAll(
+      in: text, file: file, kernel: kernel ?? logKernel, firstLine: firstLine
+    ).map { explain($0, kernel: kernel) }
+    let ooms = OOMReport.findAll(in: text, file: file, kernel: logKernel, firstLine: firstLine)
+      .map { found in
+        let memInfoLine = found.report.entries.first {
+          if case .showMem = $0.line { true } else { false }
+        }?.sourceLine
+        let block = blocks.first {
+          $0.lines.lowerBound == memInfoLine && $0.showMem == found.report.showMem
+        }
+        return explain(found, kernel: kernel, showMemLines: block?.sourceLines ?? [])
       }
-      return explain(found, kernel: kernel, showMemLines: block?.sourceLines ?? [])
-    }
     let reports = allocs + ooms
     let standalone = blocks.filter { block in
       !block.followsStackDump
         && !reports.contains { ($0.line...$0.lastLine).contains(block.lines.lowerBound) }
-    }.map { explain($0, kernel: kernel) }
+    }.map { explain($0, kernel: kernel ?? logKernel) }
     let all = (reports + standalone).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }
-    let stamps = DmesgLine.stamps(ofLines: Set(all.map(\.line)), in: text)
+    let stamps = DmesgLine.stamps(ofLines: Set(all.map(\.line)), in: text, firstLine: firstLine)
     return all.map {
       var explanation = $0
       explanation.file = file

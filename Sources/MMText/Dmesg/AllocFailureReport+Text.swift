@@ -52,12 +52,15 @@ extension AllocFailureReport {
   ///     the first one the log prints).
   ///   - stripsPrefixes: `false` for text that is already kernel messages (what ``render()``
   ///     writes).
+  ///   - firstLine: the number of `text`'s first line in the whole log (for a streamed window,
+  ///     see ``ReportWindows``), so that every line number found is the whole log's.
   /// - Complexity: O(*n*) in the log's size, plus the reports' own lines.
   public static func findAll(
     in text: String, file: String = "log", kernel: KernelVersion? = nil,
-    stripsPrefixes: Bool = true
+    stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(text: text, file: file, stripsPrefixes: stripsPrefixes)
+    var scanner = LogScanner(
+      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
     // The first release the log prints, looked up only when a report needs it.
     let reader = scanner
     var logKernel: KernelVersion?? = kernel.map { .some($0) }

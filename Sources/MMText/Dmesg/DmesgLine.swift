@@ -83,11 +83,15 @@ extension DmesgLine {
   ///   - bytes: the log.
   ///   - stripsPrefixes: `false` for text that is already kernel messages (what the renderers
   ///     write): then every line is its own message and only `#` comments are marked.
+  ///   - firstLine: the number of the first line: 1 for a whole log, the line's number in the
+  ///     whole input for a part of it (a streamed report window).
   /// - Complexity: O(*n*) in the number of bytes.
-  public static func lines(in bytes: Span<UInt8>, stripsPrefixes: Bool = true) -> [DmesgLine] {
+  public static func lines(
+    in bytes: Span<UInt8>, stripsPrefixes: Bool = true, firstLine: Int = 1
+  ) -> [DmesgLine] {
     var lines: [DmesgLine] = []
     var start = 0
-    var number = 1
+    var number = firstLine
     while start < bytes.count {
       var end = start
       while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end &+= 1 }

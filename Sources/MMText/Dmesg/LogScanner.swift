@@ -19,10 +19,13 @@ struct LogScanner {
   /// Lines already used by a report.
   var consumed: [Bool]
 
-  init(text: String, file: String, stripsPrefixes: Bool) {
+  /// Splits `text` into lines numbered from `firstLine` (the first line's number in the whole
+  /// log when `text` is a part of it).
+  init(text: String, file: String, stripsPrefixes: Bool, firstLine: Int = 1) {
     self.file = file
     let bytes = Array(text.utf8)
-    let lines = DmesgLine.lines(in: bytes.span, stripsPrefixes: stripsPrefixes)
+    let lines = DmesgLine.lines(
+      in: bytes.span, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
     self.bytes = bytes
     self.lines = lines
     lexed = stripsPrefixes

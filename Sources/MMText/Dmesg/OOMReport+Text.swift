@@ -40,14 +40,20 @@ extension OOMReport {
   /// - Parameters:
   ///   - text: the log.
   ///   - file: the name problems report.
+  ///   - kernel: the release to read reports as when they print none of their own (by default
+  ///     the first one the log prints).
   ///   - stripsPrefixes: `false` for text that is already kernel messages (what ``render()``
   ///     writes).
+  ///   - firstLine: the number of `text`'s first line in the whole log (for a streamed window,
+  ///     see ``ReportWindows``), so that every line number found is the whole log's.
   /// - Complexity: O(*n*) in the log's size, plus the reports' own lines.
   public static func findAll(
-    in text: String, file: String = "log", stripsPrefixes: Bool = true
+    in text: String, file: String = "log", kernel: KernelVersion? = nil,
+    stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(text: text, file: file, stripsPrefixes: stripsPrefixes)
-    let logKernel = scanner.firstKernelVersion()
+    var scanner = LogScanner(
+      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
+    let logKernel = kernel ?? scanner.firstKernelVersion()
     let headers = (0..<scanner.count).filter {
       !scanner.lines[$0].isComment && scanner.startsOOMReport($0)
     }

@@ -459,10 +459,12 @@ extension ShowMem {
   ///   - text: the log.
   ///   - file: the name problems report.
   ///   - stripsPrefixes: `false` for text that is already kernel messages.
+  ///   - firstLine: the number of the text's first line in the whole log.
   public static func findAll(
-    in text: String, file: String = "log", stripsPrefixes: Bool = true
+    in text: String, file: String = "log", stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(text: text, file: file, stripsPrefixes: stripsPrefixes)
+    var scanner = LogScanner(
+      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
     var found: [Found] = []
     for j in 0..<scanner.count
     where !scanner.consumed[j] && !scanner.lines[j].isComment && scanner.isMemInfoLine(j) {
