@@ -4,8 +4,8 @@ internal import MMCore
 internal import MMDiagnose
 internal import MMText
 
-/// `oomlab explain`: find every allocation-failure and OOM report in kernel logs and say why
-/// each happened, with the numbers as evidence.
+/// `oomlab explain`: find every allocation-failure, OOM and `Mem-Info:` report in kernel logs
+/// and say why each happened, with the numbers as evidence.
 struct ExplainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "explain",
@@ -13,9 +13,11 @@ struct ExplainCommand: ParsableCommand {
     discussion: """
       Reads each LOG (plain text or gzip-compressed, e.g. kern.log.2.gz; '-' or no LOG reads
       standard input) as a stream, finds every page allocation failure, vmalloc failure,
-      global and memcg OOM report in it, decodes the request for the report's kernel, and
-      lists findings (the cause first) with the log lines their numbers come from and a
-      remedy. The finding catalogue and the JSON schema are in docs/explain.md.
+      global and memcg OOM report and standalone Mem-Info dump (SysRq-m) in it, decodes the
+      request for the report's kernel, and lists the zones' key numbers and the findings (the
+      cause first) with the log lines their numbers come from and a remedy. Several reports
+      get a summary first; --report N prints one. The finding catalogue and the JSON schema
+      are in docs/explain.md.
       """)
 
   @Argument(help: "Kernel log files ('-' for standard input; none: standard input).")
