@@ -43,7 +43,7 @@ let package = Package(
       name: "MMText", dependencies: ["MMCore", "_MMUtilities", "CZlib"], exclude: ["README.md"],
       swiftSettings: strictSettings),
     // The system zlib (Debian's zlib1g-dev), for gzip-compressed logs.
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
       name: "MMDiagnose", dependencies: ["MMCore", "MMSim", "MMText"], exclude: ["README.md"],
       swiftSettings: strictSettings),
