@@ -172,6 +172,28 @@ struct WatchLeakTests {
     #expect(try JSONEncoder().encode(last).count > 0)
   }
 
+  /// Damaged captures with counts near Int.max (MemAvailable + SwapFree, the zones' summed
+  /// watermarks) do not trap: the sums wrap and every sample is still reported.
+  @Test func hugeCountsDoNotTrap() throws {
+    var samples = try Self.samples(LeakSeries(rateKB: 1024, jitterKB: 0), steps: 3)
+    let huge = Int.max / 2
+    for index in samples.indices {
+      for name in ["MemAvailable", "SwapFree"] {
+        let field = try #require(samples[index].memInfo?.fields.firstIndex { $0.name == name })
+        samples[index].memInfo?.fields[field].value = Int.max - index
+      }
+      for entry in try #require(samples[index].zoneInfo?.entries.indices) {
+        samples[index].zoneInfo?.entries[entry].low = huge
+        samples[index].zoneInfo?.entries[entry].min = huge
+      }
+    }
+    var watch = MemoryWatch()
+    let reports = samples.map { watch.record($0) }
+    #expect(reports.count == 3)
+    #expect(reports[2].trend?.headroomKBPerSecond ?? 0 < 0)
+    #expect(reports[2].predictions?.oomKill.thresholdKB == 0)
+  }
+
   @Test func aLineFitsItsPointsExactly() throws {
     let fit = try #require(LinearFit([(0, 100), (10, 80), (20, 60)]))
     #expect(fit.slope == -2)
