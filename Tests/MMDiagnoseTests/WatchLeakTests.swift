@@ -135,6 +135,25 @@ struct WatchLeakTests {
     }
   }
 
+  /// A big victim with a long name (a 400 GB task) breaks its line after the name rather than
+  /// past 100 columns.
+  @Test func aBigVictimsLineIsBrokenToFit() throws {
+    var samples = try Self.samples(LeakSeries(), steps: 12)
+    for index in samples.indices {
+      let leaker = try #require(
+        samples[index].processes.firstIndex { $0.pid == LeakSeries.leakerPID })
+      samples[index].processes[leaker].comm = "abcdefghijklmno"
+      samples[index].processes[leaker].status?.vmRSS? += 400_000_000
+      samples[index].processes[leaker].status?.rssAnon? += 400_000_000
+    }
+    var watch = MemoryWatch()
+    let text = try #require(samples.map { watch.record($0) }.last).text
+    #expect(text.contains("then the OOM killer picks 249 (abcdefghijklmno):\n  badness 1000"))
+    for line in text.split(separator: "\n") {
+      #expect(line.count <= WatchReport.columns, "\(line)")
+    }
+  }
+
   @Test func withoutMemAvailableOnlyTheWatermarksArePredicted() throws {
     var samples = try Self.samples(LeakSeries(), steps: 6)
     for index in samples.indices {
