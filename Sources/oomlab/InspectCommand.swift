@@ -10,19 +10,19 @@ struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
     abstract:
-      "Show a machine's zone watermarks, reserves and commit accounting beside the model's.",
+      "Show a machine's watermarks, reserves, fragmentation, allocatable orders and headroom.",
     discussion: """
-      Reads zoneinfo (and sys/vm, version, pagetypeinfo when present) from /proc or from a
-      directory laid out like it, recomputes min_free_kbytes, min/low/high and protection with
-      the kernel's formulas, and says which history explains each zone: computed at boot, or
-      recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the
-      live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each
-      task's OOM badness and oom_score and names the task a global OOM would kill now. From
-      meminfo and the overcommit sysctls it recomputes CommitLimit and says what the
-      overcommit mode would grant now. With buddyinfo and pagetypeinfo, it computes the
-      fragmentation indices debugfs prints, and for GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT,
-      GFP_HIGHUSER_MOVABLE, GFP_DMA32, GFP_DMA and every --gfp mask the highest order each
-      zone would grant now; then the headroom against the watermarks, and findings.
+      Reads zoneinfo (and sys/vm, version, pagetypeinfo when present) from /proc or from a \
+      directory laid out like it, recomputes min_free_kbytes, min/low/high and protection with \
+      the kernel's formulas, and says which history explains each zone: computed at boot, or \
+      recomputed since. Boot values need the boot log's late frees: --dmesg FILE, or on the \
+      live machine /dev/kmsg. With meminfo and <pid>/status files, it also recomputes each \
+      task's OOM badness and oom_score and names the task a global OOM would kill now. From \
+      meminfo and the overcommit sysctls it recomputes CommitLimit and says what the \
+      overcommit mode would grant now. With buddyinfo and pagetypeinfo, it computes the \
+      fragmentation indices debugfs prints, and for GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT, \
+      GFP_HIGHUSER_MOVABLE, GFP_DMA32, GFP_DMA and every --gfp mask the highest order each \
+      zone would grant now; then the headroom against the watermarks, and findings. \
       Missing files leave their sections out. JSON keys: docs/inspect.md.
       """)
 

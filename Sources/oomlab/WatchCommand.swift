@@ -49,8 +49,9 @@ struct WatchCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard interval > 0, interval.isFinite else {
-      throw ValidationError("--interval must be a positive number of seconds")
+    // Past a billion seconds (32 years) the sleep's Duration would overflow.
+    guard interval > 0, interval <= 1e9 else {
+      throw ValidationError("--interval must be a positive number of seconds, at most 1e9")
     }
     if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
     guard window >= 2 else { throw ValidationError("--window must be at least 2 samples") }

@@ -128,6 +128,26 @@ struct ExtfragGroundTruthTests {
     #expect(ExtfragIndex.text(of: 1000, kind: .unusable) == "1.000")
   }
 
+  /// Counts too large for the sums wrap the way the kernel's `u64` arithmetic does, not trap:
+  /// `free × 1000` past 2^64 gives 900 for the fragmentation index and 199 for the unusable
+  /// index at order 1 (the unwrapped values would be 500 and 1000).
+  @Test func hugeCountsWrapAsTheKernelsU64() {
+    let blocks = [Int.max / 100, 0]
+    #expect(ExtfragIndex.values(kind: .extfrag, freeBlocks: blocks) == [-1000, 900])
+    #expect(ExtfragIndex.values(kind: .unusable, freeBlocks: blocks) == [0, 199])
+  }
+
+  /// A value that is not `%d.%03d` (too few or too many decimals, or a whole part whose
+  /// thousandths overflow) is an error at its line, never a wrong number or a trap.
+  @Test(arguments: ["0.5", "0.0005", "9223372036854775.000", "99999999999999999999.000"])
+  func malformedDecimalsNameFileAndLine(value: String) throws {
+    let text = "Node 0, zone      DMA 0.000 0.100\nNode 0, zone    DMA32 0.000 \(value)\n"
+    let error = try #require(throws: TextParseError.self) {
+      try ExtfragIndex(parsing: text, kind: .unusable, file: "unusable_index")
+    }
+    #expect(error.description.hasPrefix("unusable_index:2:"))
+  }
+
   @Test func malformedValueNamesFileAndLine() throws {
     let text = "Node 0, zone      DMA 0.000 0.100\nNode 0, zone    DMA32 0.000 0,100\n"
     let error = try #require(throws: TextParseError.self) {

@@ -182,4 +182,15 @@ struct OvercommitFormulaTests {
       try CommitMemory(memInfo: MemInfo(fields: []))
     }
   }
+
+  /// A damaged meminfo whose file figures sum past Int.max wraps (as the kernel's `unsigned
+  /// long` sums would) instead of trapping.
+  @Test func hugeMemInfoFiguresWrap() throws {
+    let huge = Int.max / 2 + 1
+    let fields = ["MemTotal", "Cached", "SwapCached", "Buffers"].map {
+      MemInfo.Field(name: $0, value: huge, hasUnit: true)
+    }
+    let memory = try CommitMemory(memInfo: MemInfo(fields: fields))
+    #expect(memory.filePages == (huge &* 3) >> 2)
+  }
 }

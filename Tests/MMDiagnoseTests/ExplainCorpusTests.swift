@@ -260,6 +260,11 @@ struct ExplainCorpusTests {
     #expect(
       deadlock.evidence.first
         == "line 1: Kernel panic - not syncing: System is deadlocked on memory")
+    // A victim still exiting aborts the selection (nothing killed, no panic): oom.md §2.
+    #expect(
+      deadlock.evidence.last?.hasSuffix(
+        "already reaped (MMF_OOM_SKIP), or outside the "
+          + "request's cpuset or memory policy") == true)
 
     let recorded = Fixtures.root.appendingPathComponent(
       "ground-truth/oom-victim/default/reports/01-oom.txt")

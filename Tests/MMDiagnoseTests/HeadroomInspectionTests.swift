@@ -87,6 +87,23 @@ struct HeadroomInspectionTests {
     #expect(extfrag[4...].contains { $0 > 0.5 })
   }
 
+  /// Damaged pagetypeinfo counts near Int.max do not trap: the pageblock pages and free-list
+  /// sums wrap (as the kernel's `unsigned long` would), and every zone is still reported.
+  @Test func hugePageTypeInfoCountsDoNotTrap() throws {
+    let huge = Int.max / 2
+    let (watermarks, headroom) = try Self.inspect("alloc-failure/m512M/01-fragmented") { info in
+      for index in info.blockRows.indices {
+        info.blockRows[index].counts = info.blockRows[index].counts.map { _ in huge }
+      }
+      for index in info.freeRows.indices {
+        info.freeRows[index].counts = info.freeRows[index].counts.map { _ in huge }
+      }
+    }
+    let dma32 = try #require(watermarks.zones.first { $0.zone == "DMA32" }?.headroom)
+    #expect(dma32.movableBlockPages == huge &* 512)
+    #expect(headroom.highestOrder?["GFP_KERNEL"] != nil)
+  }
+
   /// A zone whose Movable lists are empty while it has Movable pageblocks (the capture's DMA32
   /// with its Movable free counts cleared); the real capture has free Movable pages.
   @Test func movablePageblocksExhausted() throws {

@@ -135,6 +135,25 @@ struct WatchLeakTests {
     }
   }
 
+  /// A big victim with a long name (a 400 GB task) breaks its line after the name rather than
+  /// past 100 columns.
+  @Test func aBigVictimsLineIsBrokenToFit() throws {
+    var samples = try Self.samples(LeakSeries(), steps: 12)
+    for index in samples.indices {
+      let leaker = try #require(
+        samples[index].processes.firstIndex { $0.pid == LeakSeries.leakerPID })
+      samples[index].processes[leaker].comm = "abcdefghijklmno"
+      samples[index].processes[leaker].status?.vmRSS? += 400_000_000
+      samples[index].processes[leaker].status?.rssAnon? += 400_000_000
+    }
+    var watch = MemoryWatch()
+    let text = try #require(samples.map { watch.record($0) }.last).text
+    #expect(text.contains("then the OOM killer picks 249 (abcdefghijklmno):\n  badness 1000"))
+    for line in text.split(separator: "\n") {
+      #expect(line.count <= WatchReport.columns, "\(line)")
+    }
+  }
+
   @Test func withoutMemAvailableOnlyTheWatermarksArePredicted() throws {
     var samples = try Self.samples(LeakSeries(), steps: 6)
     for index in samples.indices {
@@ -170,6 +189,28 @@ struct WatchLeakTests {
     let victim = try #require(last.predictions?.oomVictim)
     #expect(victim.pid != LeakSeries.leakerPID)
     #expect(try JSONEncoder().encode(last).count > 0)
+  }
+
+  /// Damaged captures with counts near Int.max (MemAvailable + SwapFree, the zones' summed
+  /// watermarks) do not trap: the sums wrap and every sample is still reported.
+  @Test func hugeCountsDoNotTrap() throws {
+    var samples = try Self.samples(LeakSeries(rateKB: 1024, jitterKB: 0), steps: 3)
+    let huge = Int.max / 2
+    for index in samples.indices {
+      for name in ["MemAvailable", "SwapFree"] {
+        let field = try #require(samples[index].memInfo?.fields.firstIndex { $0.name == name })
+        samples[index].memInfo?.fields[field].value = Int.max - index
+      }
+      for entry in try #require(samples[index].zoneInfo?.entries.indices) {
+        samples[index].zoneInfo?.entries[entry].low = huge
+        samples[index].zoneInfo?.entries[entry].min = huge
+      }
+    }
+    var watch = MemoryWatch()
+    let reports = samples.map { watch.record($0) }
+    #expect(reports.count == 3)
+    #expect(reports[2].trend?.headroomKBPerSecond ?? 0 < 0)
+    #expect(reports[2].predictions?.oomKill.thresholdKB == 0)
   }
 
   @Test func aLineFitsItsPointsExactly() throws {

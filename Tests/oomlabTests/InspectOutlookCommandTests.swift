@@ -76,6 +76,24 @@ struct InspectOutlookCommandTests {
   }
 }
 
+extension InspectOutlookCommandTests {
+  /// A `--gfp` name too long for the table's first column gets a numbered label and its own
+  /// line, so the other rows stay whole instead of being wrapped at their padding.
+  @Test func aLongGFPNameKeepsTheTableWhole() throws {
+    let long = "GFP_KERNEL|__GFP_COMP|__GFP_NOWARN|__GFP_RETRY_MAYFAIL|__GFP_ZERO|__GFP_ACCOUNT"
+    let result = try OOMLabProcess.run([
+      "inspect", "--proc",
+      Self.groundTruth.appendingPathComponent("alloc-failure/m512M/01-fragmented/proc").path,
+      "--gfp", long,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains("GFP_KERNEL            10 / 10  10 / 10"))
+    #expect(lines.contains { $0.hasPrefix("--gfp 1  ") && $0.hasSuffix("10 / 10  10 / 10") })
+    #expect(lines.contains("--gfp 1: " + long))
+  }
+}
+
 // MARK: - Partial and broken captures
 
 extension InspectOutlookCommandTests {

@@ -191,7 +191,9 @@ struct WatchCommandTests {
     #expect(result.stderr.contains("no captures in it"), "\(result.stderr)")
   }
 
-  @Test(arguments: [["--window", "1"], ["--interval", "0"], ["--samples", "0"]])
+  @Test(arguments: [
+    ["--window", "1"], ["--interval", "0"], ["--interval", "1e300"], ["--samples", "0"],
+  ])
   func badOptionsAreRejected(options: [String]) async throws {
     let result = try await Self.watch(options)
     #expect(result.status == 64, "\(result.stderr)")

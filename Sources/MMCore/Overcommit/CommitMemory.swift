@@ -59,15 +59,15 @@ public struct CommitMemory: Hashable, Sendable {
     let shift = pageShift - 10
     let hugetlbKB =
       memInfo.hugetlb
-      ?? (memInfo.hugePagesTotal ?? 0) * (memInfo.hugePageSize ?? 0)
+      ?? (memInfo.hugePagesTotal ?? 0) &* (memInfo.hugePageSize ?? 0)
     let slab = memInfo.sReclaimable ?? 0
-    let file = (memInfo.cached ?? 0) + (memInfo.swapCached ?? 0) + (memInfo.buffers ?? 0)
+    let file = (memInfo.cached ?? 0) &+ (memInfo.swapCached ?? 0) &+ (memInfo.buffers ?? 0)
     self.init(
       totalRAMPages: memTotal >> shift, totalSwapPages: (memInfo.swapTotal ?? 0) >> shift,
       hugetlbPages: hugetlbKB >> shift, freePages: (memInfo.memFree ?? 0) >> shift,
       filePages: file >> shift, shmemPages: (memInfo.shmem ?? 0) >> shift,
       freeSwapPages: (memInfo.swapFree ?? 0) >> shift, slabReclaimablePages: slab >> shift,
-      miscReclaimablePages: max((memInfo.kReclaimable ?? slab) - slab, 0) >> shift,
+      miscReclaimablePages: max((memInfo.kReclaimable ?? slab) &- slab, 0) >> shift,
       totalreservePages: totalreservePages)
   }
 }

@@ -19,8 +19,9 @@ extension AllocatorRules {
   }
 
   /// `zone_watermark_fast()` (4.9+): the order-0 shortcut on free pages less the parts the
-  /// request may not use, then the full `__zone_watermark_ok()`, then, for an order-0
-  /// min-reserve request on a boosted zone, the check against the un-boosted min.
+  /// request may not use (free CMA; from 5.9 the high-atomic reserve too), then the full
+  /// `__zone_watermark_ok()`, then (5.9+), for an order-0 min-reserve request on a boosted
+  /// zone, the check against the un-boosted min.
   ///
   /// - Parameters:
   ///   - zone: the zone's free counts, with `lowmem_reserve[highest_zoneidx]` of the request.
@@ -40,9 +41,7 @@ extension AllocatorRules {
     if order == 0 {
       var free = zone.freePages
       if !flags.contains(.cma) { free -= zone.freeCMAPages }
-      if check == .reserveFlags6_3 && flags.isDisjoint(with: [.harder, .high, .highAtomic, .oom]) {
-        free -= zone.reservedHighAtomic
-      }
+      if fastWatermarkReserves && !check.keepsHighAtomic(flags) { free -= zone.reservedHighAtomic }
       if free > mark + zone.lowmemReserve { return true }
     }
     if check.isOK(
@@ -52,7 +51,7 @@ extension AllocatorRules {
     }
     let minReserve =
       check == .reserveFlags6_3 ? flags.contains(.high) : mask.flags.contains(.atomic)
-    guard watermarkBoost, order == 0, minReserve, marks.boost > 0, flags.rawValue & 0x3 == 0
+    guard fastWatermarkReserves, order == 0, minReserve, marks.boost > 0, flags.rawValue & 0x3 == 0
     else { return false }
     return check.isOK(
       zone, order: order, mark: marks.min, flags: flags, maxOrder: maxOrder,

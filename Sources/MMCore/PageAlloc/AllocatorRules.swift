@@ -30,6 +30,12 @@ public struct AllocatorRules: Hashable, Sendable {
   public var order0AtomicUsesHighAtomic: Bool
   /// `vm.watermark_boost_factor` (default 15000).
   public var watermarkBoostFactor: Int
+  /// 5.9+: `zone_watermark_fast()`'s order-0 shortcut also leaves out the high-atomic reserve
+  /// for requests without reserves ("page_alloc: consider highatomic reserve in watermark
+  /// fast"), and an order-0 atomic request that fails on a boosted zone is re-checked against
+  /// the un-boosted min ("mm, page_alloc: skip ->watermark_boost for atomic order-0
+  /// allocations"); both in the 5.9 merge window, neither in 5.4.
+  public var fastWatermarkReserves: Bool
 
   /// The rules of a mainline release.
   public init(kernel: KernelVersion) {
@@ -44,6 +50,7 @@ public struct AllocatorRules: Hashable, Sendable {
     perCPUBatchCapBytes = kernel.isAtLeast(5, 0) ? 1 << 20 : 512 << 10
     order0AtomicUsesHighAtomic = kernel.isAtLeast(6, 13)
     watermarkBoostFactor = kernel.isAtLeast(5, 0) ? 15000 : 0
+    fastWatermarkReserves = kernel.isAtLeast(5, 9)
   }
 
   /// The rules of `kernel` with the 6.3 reserve-flag rework and the 2024 order-0 high-atomic fix

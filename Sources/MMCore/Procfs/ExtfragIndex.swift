@@ -44,17 +44,6 @@ public struct ExtfragIndex: Hashable, Sendable {
     self.rows = rows
   }
 
-  /// The file the kernel would print for the free-block counts of `buddyInfo`, one value per
-  /// order each row has.
-  public init(kind: Kind, buddyInfo: BuddyInfo) {
-    self.kind = kind
-    rows = buddyInfo.rows.map { row in
-      Row(
-        node: row.node, zone: row.zone,
-        values: Self.values(kind: kind, freeBlocks: row.freeBlocks))
-    }
-  }
-
   /// The index of every order for one zone's free-block counts (buddyinfo's, from order 0).
   public static func values(kind: Kind, freeBlocks: [Int]) -> [Int] {
     freeBlocks.indices.map { order in

@@ -71,7 +71,8 @@ extension WatermarkCheckRules {
 
   /// Whether the request's flags exempt it from subtracting the high-atomic reserve from free
   /// pages.
-  private func keepsHighAtomic(_ flags: AllocFlags) -> Bool {
+  @usableFromInline
+  func keepsHighAtomic(_ flags: AllocFlags) -> Bool {
     switch self {
     case .classic4: flags.contains(.harder)
     case .oomAware5: flags.contains(.harder) || flags.contains(.oom)

@@ -32,7 +32,8 @@ extension OOMDiagnosis {
       title: "the OOM killer found no task it could kill, and the kernel panicked",
       evidence: evidence + [
         "a global OOM with no killable task panics: every candidate was unkillable "
-          + "(oom_score_adj −1000, a kernel thread, init) or already exiting"
+          + "(oom_score_adj −1000, a kernel thread, init, no mm left), already reaped "
+          + "(MMF_OOM_SKIP), or outside the request's cpuset or memory policy"
       ],
       remedy: "Leave some large task killable (oom_score_adj above −1000, no OOMScoreAdjust="
         + "-1000 on big services), add memory or swap, and find what held the memory.",

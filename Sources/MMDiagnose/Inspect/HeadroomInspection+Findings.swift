@@ -38,15 +38,15 @@ extension HeadroomInspection {
           title: "free memory is \(percent(cma, of: memFree)) % CMA: only movable requests can "
             + "use it",
           evidence: ["meminfo: MemFree \(kilobytesText(memFree)), CmaFree \(kilobytesText(cma))"],
-          remedy: "kernel and other unmovable requests see only \(kilobytesText(memFree - cma)); "
+          remedy: "kernel and other unmovable requests see only \(kilobytesText(memFree &- cma)); "
             + "a smaller CMA area (cma= on the kernel command line) leaves them more",
           weight: 80))
     }
     // Without the boot log, the model's default counts the initrd and `__init` pages freed
     // after the boot computation (a few percent more); only a clearly lower value stands out.
     if let watermarks,
-      watermarks.minFreeKbytes.kernel * 100 < watermarks.minFreeKbytes.modelDefault
-        * (watermarks.lateFreedPages == nil ? 95 : 100)
+      watermarks.minFreeKbytes.kernel &* 100 < watermarks.minFreeKbytes.modelDefault
+        &* (watermarks.lateFreedPages == nil ? 95 : 100)
     {
       let kernel = watermarks.minFreeKbytes.kernel
       let standard = watermarks.minFreeKbytes.modelDefault
@@ -124,7 +124,7 @@ extension HeadroomInspection {
 
   /// `commit-headroom`: mode 2 with less than 5 % of CommitLimit left.
   static func commitFindings(headroom: Int, memInfo: MemInfo?) -> [Finding] {
-    guard let limit = memInfo?.commitLimit, limit > 0, headroom * 20 < limit else { return [] }
+    guard let limit = memInfo?.commitLimit, limit > 0, headroom &* 20 < limit else { return [] }
     return [
       Finding(
         id: "commit-headroom",

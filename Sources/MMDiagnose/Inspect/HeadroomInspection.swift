@@ -46,16 +46,16 @@ extension HeadroomInspection {
     memAvailableKB = memInfo?.memAvailable
     memFreeKB = memInfo?.memFree
     if let memInfo {
-      let file = (memInfo.activeFile ?? 0) + (memInfo.inactiveFile ?? 0)
+      let file = (memInfo.activeFile ?? 0) &+ (memInfo.inactiveFile ?? 0)
       let anon = min(
-        (memInfo.activeAnon ?? 0) + (memInfo.inactiveAnon ?? 0), memInfo.swapFree ?? 0)
+        (memInfo.activeAnon ?? 0) &+ (memInfo.inactiveAnon ?? 0), memInfo.swapFree ?? 0)
       let kernel = memInfo.kReclaimable ?? memInfo.sReclaimable ?? 0
       reclaimableKB = Reclaimable(
-        file: file, anonToSwap: anon, kernel: kernel, total: file + anon + kernel)
+        file: file, anonToSwap: anon, kernel: kernel, total: file &+ anon &+ kernel)
       if sysVM.overcommitMemory == 2, let limit = memInfo.commitLimit,
         let committed = memInfo.committedAS
       {
-        commitHeadroomKB = limit - committed
+        commitHeadroomKB = limit &- committed
       }
     }
     if let allocatable, !allocatable.zones.isEmpty {

@@ -32,6 +32,11 @@ extension WatermarkInspection {
     return out
   }
 
+  /// The longest request name a row of ``allocationTable`` prints (`GFP_HIGHUSER_MOVABLE` is
+  /// 20); a longer `--gfp` gets a numbered label and its name on a line below the table, so
+  /// that one long name does not push every row past 100 columns.
+  static let requestLabelWidth = 24
+
   /// The highest order each request would be granted from each zone now: fast path, then the
   /// slow path's first attempt with its reserves (`-` for none); empty without the outlook.
   var allocationTable: String {
@@ -43,9 +48,15 @@ extension WatermarkInspection {
         < (standard.firstIndex(of: b) ?? standard.count, b)
     }
     var rows = [["highest order now"] + checked.map { "\($0.node)/\($0.zone)" }]
+    var legend = ""
     for request in requests {
+      var label = request
+      if request.count > Self.requestLabelWidth {
+        label = "--gfp \(legend.count { $0 == "\n" } + 1)"
+        legend += "\(label): \(request)\n"
+      }
       rows.append(
-        [request]
+        [label]
           + checked.map { zone in
             Self.order(zone.highestOrder?[request]) + " / "
               + Self.order(zone.highestOrderWithReserves?[request])
@@ -53,6 +64,7 @@ extension WatermarkInspection {
     }
     return "\n" + textTable(rows, textColumns: 1)
       + "(fast path / slow path before reclaim, with the reserves the request earns; - none)\n"
+      + legend
   }
 
   /// Free pages against the watermarks and what reclaim and compaction could add, per zone.

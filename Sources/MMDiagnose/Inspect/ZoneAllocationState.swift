@@ -61,7 +61,7 @@ extension ZoneAllocationState {
         let column = pageTypeInfo.blockMigrateTypes.firstIndex(of: .highAtomic),
         column < blocks.counts.count
       {
-        reserved = blocks.counts[column] * pageTypeInfo.pagesPerBlock
+        reserved = blocks.counts[column] &* pageTypeInfo.pagesPerBlock
       }
     } else if let row = buddyInfo?.rows.first(where: {
       $0.node == entry.node && $0.zone == entry.zone
@@ -86,8 +86,8 @@ extension ZoneAllocationState {
       let page = reported.pageKilobytes
       func pages(_ name: String) -> Int { (reported.state[name] ?? 0) / page }
       let marks = ZoneWatermarks(
-        min: pages("min") - pages("boost"), low: pages("low") - pages("boost"),
-        high: pages("high") - pages("boost"), boost: pages("boost"))
+        min: pages("min") &- pages("boost"), low: pages("low") &- pages("boost"),
+        high: pages("high") &- pages("boost"), boost: pages("boost"))
       let lists: [Set<MigrateType>?] = area.orders.map { entry in
         guard entry.count > 0 else { return [] }
         return entry.migrateTypes.map(Set.init)

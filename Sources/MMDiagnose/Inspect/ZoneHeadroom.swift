@@ -52,10 +52,10 @@ public struct ZoneHeadroom: Codable, Hashable, Sendable {
     lowMB = megabytes(entry.low)
     highMB = megabytes(entry.high)
     if let active = stat("nr_zone_active_file"), let inactive = stat("nr_zone_inactive_file") {
-      fileLRUPages = active + inactive
+      fileLRUPages = active &+ inactive
     }
     if let active = stat("nr_zone_active_anon"), let inactive = stat("nr_zone_inactive_anon") {
-      anonLRUPages = active + inactive
+      anonLRUPages = active &+ inactive
     }
     guard let pageTypeInfo,
       let blocks = pageTypeInfo.blockRows.first(where: {
@@ -64,14 +64,14 @@ public struct ZoneHeadroom: Codable, Hashable, Sendable {
       let column = pageTypeInfo.blockMigrateTypes.firstIndex(of: .movable),
       column < blocks.counts.count
     else { return }
-    let movable = blocks.counts[column] * pageTypeInfo.pagesPerBlock
+    let movable = blocks.counts[column] &* pageTypeInfo.pagesPerBlock
     let free = pageTypeInfo.freeRows.filter {
       $0.node == entry.node && $0.zone == entry.zone && $0.migrateType == .movable
     }.reduce(0) { total, row in
-      row.counts.enumerated().reduce(total) { $0 + ($1.element << $1.offset) }
+      row.counts.enumerated().reduce(total) { $0 &+ ($1.element << $1.offset) }
     }
     movableBlockPages = movable
     movableFreePages = free
-    compactablePages = min(movable, free + (fileLRUPages ?? 0) + (anonLRUPages ?? 0))
+    compactablePages = min(movable, free &+ (fileLRUPages ?? 0) &+ (anonLRUPages ?? 0))
   }
 }

@@ -43,9 +43,6 @@ public struct LinearFit: Hashable, Sendable {
     span = last - first
   }
 
-  /// The line's value `time` seconds on the series clock.
-  public func value(at time: Double) -> Double { level + slope * (time - lastTime) }
-
   /// The seconds after ``lastTime`` at which the falling line reaches `threshold` (0 when the
   /// line is already below it), or `nil` when the line is flat or rising (or falls so slowly
   /// that the time is not a finite number).

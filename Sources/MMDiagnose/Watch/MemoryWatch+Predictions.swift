@@ -25,11 +25,11 @@ extension MemoryWatch {
     let memInfo = sample.memInfo
     let entries = sample.zoneInfo?.entries.filter { $0.isPopulated || $0.managed > 0 }
     let sum = { (mark: KeyPath<ZoneInfo.Entry, Int>) in
-      entries.flatMap { $0.isEmpty ? nil : $0.reduce(0) { $0 + $1[keyPath: mark] } * Self.pageKB }
+      entries.flatMap { $0.isEmpty ? nil : $0.reduce(0) { $0 &+ $1[keyPath: mark] } &* Self.pageKB }
     }
     let lowKB = sum(\.low)
     let minKB = sum(\.min)
-    let headroom = memInfo?.memAvailable.map { $0 + (memInfo?.swapFree ?? 0) }
+    let headroom = memInfo?.memAvailable.map { $0 &+ (memInfo?.swapFree ?? 0) }
     let oom = Self.seconds(fits.headroom, now: headroom, until: 0)
     let kswapd = Self.earliest(Self.seconds(fits.memFree, now: memInfo?.memFree, until: lowKB), oom)
     let reclaim = Self.earliest(
@@ -90,13 +90,14 @@ extension MemoryWatch {
     }
     let total = growth.reduce(0) { $0 + max($1.rss + $1.swap, 0) }
     let scale = total > Double(headroomKB) ? Double(max(headroomKB, 0)) / total : 1
-    // kB from 0 to 1 EiB: a far-off OOM must not overflow a shrinking task's count.
-    let kB = { (value: Double) in Int(min(max(value, 0), 0x1p60).rounded()) }
+    // kB from 0 to 1 EiB: a far-off OOM must not overflow a shrinking task's count, and a
+    // growth so large it is infinite (scaled by 0, NaN) counts as none.
+    let kB = { (value: Double) in value.isNaN ? 0 : Int(min(max(value, 0), 0x1p60).rounded()) }
     return zip(processes, growth).map { entry, growth in
       guard var status = entry.status, let rss = status.vmRSS else { return entry }
       let newRSS = kB(Double(rss) + growth.rss * scale)
       status.vmRSS = newRSS
-      status.rssAnon = status.rssAnon.map { kB(Double($0 + newRSS - rss)) }
+      status.rssAnon = status.rssAnon.map { kB(Double($0) + Double(newRSS) - Double(rss)) }
       status.vmSwap = status.vmSwap.map { kB(Double($0) + growth.swap * scale) }
       var projected = entry
       projected.status = status

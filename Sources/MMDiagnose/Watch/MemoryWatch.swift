@@ -100,7 +100,7 @@ public struct MemoryWatch: Sendable {
     }
     return Point(
       time: sample.time, memFree: memInfo?.memFree, memAvailable: memInfo?.memAvailable,
-      headroom: memInfo?.memAvailable.map { $0 + (memInfo?.swapFree ?? 0) }, tasks: tasks)
+      headroom: memInfo?.memAvailable.map { $0 &+ (memInfo?.swapFree ?? 0) }, tasks: tasks)
   }
 
   private static func zones(_ sample: WatchSample) -> [WatchReport.Zone] {

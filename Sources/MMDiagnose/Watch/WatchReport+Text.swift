@@ -37,9 +37,10 @@ extension WatchReport {
       out += textTable(rows, textColumns: 2)
     }
     let rate = { (value: Double?) in value.map { "\($0)" } ?? "-" }
-    out += "trend in kB/s (\(fit)): MemFree \(trend.memFreeKBPerSecond), MemAvailable "
-    out += "\(rate(trend.memAvailableKBPerSecond))\n  MemAvailable + SwapFree "
-    out += "\(rate(trend.headroomKBPerSecond))\n"
+    out += Self.line(
+      "trend in kB/s (\(fit)):",
+      "MemFree \(trend.memFreeKBPerSecond), MemAvailable \(rate(trend.memAvailableKBPerSecond))")
+    out += "  MemAvailable + SwapFree \(rate(trend.headroomKBPerSecond))\n"
     if let predictions { out += predictions.text }
     return out
   }
@@ -48,6 +49,13 @@ extension WatchReport {
   private static func fitted(_ prefix: String, _ tail: String) -> String {
     let room = columns - prefix.count
     return prefix + (tail.count <= room ? tail : "…" + tail.suffix(room - 1))
+  }
+
+  /// `head tail` on one line when it fits in ``columns``, else `tail` on a line of its own,
+  /// indented two spaces.
+  static func line(_ head: String, _ tail: String) -> String {
+    let joined = head + " " + tail
+    return (joined.count <= columns ? joined : head + "\n  " + tail) + "\n"
   }
 
   private static func kB(_ value: Int?) -> String { value.map { "\($0) kB" } ?? "-" }
@@ -77,8 +85,9 @@ extension WatchReport.Predictions {
         "then the allocating task dies (vm.oom_kill_allocating_task); if it cannot be killed:\n"
     }
     if let victim = oomVictim {
-      out += "then the OOM killer picks \(victim.pid) (\(victim.comm)): badness "
-      out += "\(victim.badnessPages) pages, rss \(victim.rssKB) kB, swap \(victim.swapKB) kB\n"
+      out += WatchReport.line(
+        "then the OOM killer picks \(victim.pid) (\(victim.comm)):",
+        "badness \(victim.badnessPages) pages, rss \(victim.rssKB) kB, swap \(victim.swapKB) kB")
     } else {
       out += "then the OOM killer finds nothing killable\n"
     }

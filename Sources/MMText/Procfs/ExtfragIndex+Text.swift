@@ -7,8 +7,9 @@ extension ExtfragIndex {
   ///   - text: the file's contents.
   ///   - kind: which file it is.
   ///   - file: the name errors report.
-  /// - Throws: ``TextParseError`` at the first line that does not have the kernel's shape, or
-  ///   whose count of orders differs from the first line's.
+  /// - Throws: ``TextParseError`` at the first line that does not have the kernel's shape
+  ///   (each value `%d.%03d`: three decimals, no more, no fewer), or whose count of orders
+  ///   differs from the first line's.
   public init(parsing text: String, kind: Kind, file: String? = nil) throws(TextParseError) {
     let bytes = Array(text.utf8)
     var cursor = ProcfsCursor(file: file ?? kind.rawValue)
@@ -27,10 +28,9 @@ extension ExtfragIndex {
       while !cursor.isAtEnd(bytes), !cursor.seesEndOfLine(bytes) {
         let negative = cursor.skip("-", bytes)
         let whole = try cursor.decimal(bytes)
+        guard whole < Int.max / 1000 else { throw cursor.failure("number too large") }
         try cursor.expect(".", bytes)
-        let thousandths = try cursor.decimal(bytes)
-        guard thousandths < 1000 else { throw cursor.failure("expected three decimals") }
-        let value = whole * 1000 + thousandths
+        let value = whole * 1000 + (try cursor.digits(3, bytes))
         values.append(negative ? -value : value)
         cursor.skipSpaces(bytes)
       }

@@ -98,6 +98,23 @@ struct ProcfsCursor {
     }
   }
 
+  /// Reads exactly `count` decimal digits (a zero-padded `%0<count>d` field).
+  ///
+  /// - Throws: `expected <count> digits` when fewer come, or more follow.
+  mutating func digits(_ count: Int, _ bytes: Span<UInt8>) throws(TextParseError) -> Int {
+    var value = 0
+    var read = 0
+    while index + read < bytes.count, read <= count,
+      bytes[index + read] >= UInt8(ascii: "0"), bytes[index + read] <= UInt8(ascii: "9")
+    {
+      if read < count { value = value * 10 + Int(bytes[index + read] &- UInt8(ascii: "0")) }
+      read += 1
+    }
+    guard read == count else { throw failure(expected: "\(count) digits", bytes) }
+    index += count
+    return value
+  }
+
   /// Reads a decimal number with an optional leading `-` (printf `%ld`, `%i`).
   mutating func signedDecimal(_ bytes: Span<UInt8>) throws(TextParseError) -> Int {
     if skip("-", bytes) {
