@@ -1,8 +1,11 @@
 /// Rows of cells as a plain-text table: the first column (and the `textColumns − 1` last ones)
-/// left-aligned, the others right-aligned, two spaces between columns, no trailing spaces.
+/// left-aligned, the others right-aligned, two spaces between columns, no trailing spaces; a
+/// short row leaves its last columns empty.
 func textTable(_ rows: [[String]], textColumns: Int = 3) -> String {
-  guard let columns = rows.first?.count else { return "" }
-  let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
+  guard let columns = rows.map(\.count).max() else { return "" }
+  let widths = (0..<columns).map { column in
+    rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+  }
   var out = ""
   for row in rows {
     var line = ""

@@ -11,12 +11,12 @@ struct ExplainCommand: ParsableCommand {
     commandName: "explain",
     abstract: "Find allocation-failure and OOM reports in kernel logs and explain each.",
     discussion: """
-      Reads each LOG (plain text or gzip-compressed, e.g. kern.log.2.gz; '-' or no LOG reads
-      standard input) as a stream, finds every page allocation failure, vmalloc failure,
-      global and memcg OOM report and standalone Mem-Info dump (SysRq-m) in it, decodes the
-      request for the report's kernel, and lists the zones' key numbers and the findings (the
-      cause first) with the log lines their numbers come from and a remedy. Several reports
-      get a summary first; --report N prints one. The finding catalogue and the JSON schema
+      Reads each LOG (plain text or gzip-compressed, e.g. kern.log.2.gz; '-' or no LOG reads \
+      standard input) as a stream, finds every page allocation failure, vmalloc failure, \
+      global and memcg OOM report and standalone Mem-Info dump (SysRq-m) in it, decodes the \
+      request for the report's kernel, and lists the zones' key numbers and the findings (the \
+      cause first) with the log lines their numbers come from and a remedy. Several reports \
+      get a summary first; --report N prints one. The finding catalogue and the JSON schema \
       are in docs/explain.md.
       """)
 

@@ -13,7 +13,8 @@ extension ReportExplanation {
   ///   - text: the log (any prefixes, wraps and interleaving `MMText` copes with).
   ///   - file: the name parse problems report.
   ///   - kernel: the release to read reports as when neither they nor the log name one.
-  /// - Complexity: O(*n*) in the log's size, plus the reports' own lines.
+  /// - Complexity: O(*n*) in the log's size (a few passes), plus the reports' own lines and
+  ///   O(*b* × *r*) to match the *b* `Mem-Info:` blocks with the *r* reports.
   public static func explainAll(
     in text: String, file: String = "log", kernel: KernelVersion? = nil
   ) -> [ReportExplanation] {

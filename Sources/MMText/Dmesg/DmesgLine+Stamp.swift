@@ -14,12 +14,12 @@ extension DmesgLine {
       self.date = date
     }
 
-    /// The uptime as the kernel prints it, `%lu.%06lu` seconds.
+    /// The uptime as the kernel prints it, `%lu.%06lu` seconds (`nil` without one).
     public var uptimeText: String? {
-      uptimeMicroseconds.map {
-        let micros = String($0 % 1_000_000)
-        return "\($0 / 1_000_000)." + String(repeating: "0", count: 6 - micros.count) + micros
-      }
+      guard let micros = uptimeMicroseconds, micros >= 0 else { return nil }
+      let fraction = String(micros % 1_000_000)
+      return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count)
+        + fraction
     }
   }
 
