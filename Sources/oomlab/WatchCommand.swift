@@ -14,8 +14,8 @@ struct WatchCommand: ParsableCommand {
     commandName: "watch",
     abstract: "Sample memory, fit its trend, and predict when the OOM killer fires and whom.",
     discussion: """
-      Reads meminfo, zoneinfo, buddyinfo and each <pid>/status of /proc (or of a directory laid \
-      out like it) every --interval seconds and shows one screen per sample: MemFree, \
+      Reads meminfo, zoneinfo, buddyinfo, pagetypeinfo and each <pid>/status of /proc (or of a \
+      directory laid out like it) every --interval seconds and shows one screen per sample: MemFree, \
       MemAvailable, each zone's free pages against min/low/high with its largest free block \
       and the highest order the fast path would grant GFP_KERNEL and GFP_ATOMIC now (as \
       inspect computes it), and the tasks whose RSS grows fastest. Least-squares lines over the last --window samples \
