@@ -25,8 +25,8 @@ extension ProcDirectory {
     return value
   }
 
-  /// One sample for `oomlab watch`: whatever of meminfo, zoneinfo, buddyinfo, sys/vm and the
-  /// `<pid>` directories the directory holds (a missing file shrinks the sample).
+  /// One sample for `oomlab watch`: whatever of meminfo, zoneinfo, buddyinfo, pagetypeinfo,
+  /// sys/vm and the `<pid>` directories the directory holds (a missing file shrinks the sample).
   ///
   /// - Parameters:
   ///   - time: the sample's time on the series' clock.
@@ -36,7 +36,7 @@ extension ProcDirectory {
     WatchSample(
       time: time, source: path, memInfo: try memInfo(),
       zoneInfo: contains("zoneinfo") ? try zoneInfo() : nil, buddyInfo: try buddyInfo(),
-      processes: try processEntries(), sysVM: try sysVM(),
+      pageTypeInfo: try pageTypeInfo(), processes: try processEntries(), sysVM: try sysVM(),
       kernel: try kernel ?? kernelVersion())
   }
 }

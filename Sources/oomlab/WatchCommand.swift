@@ -14,10 +14,11 @@ struct WatchCommand: ParsableCommand {
     commandName: "watch",
     abstract: "Sample memory, fit its trend, and predict when the OOM killer fires and whom.",
     discussion: """
-      Reads meminfo, zoneinfo, buddyinfo and each <pid>/status of /proc (or of a directory laid \
-      out like it) every --interval seconds and shows one screen per sample: MemFree, \
-      MemAvailable, each zone's free pages against min/low/high with its largest free block, \
-      and the tasks whose RSS grows fastest. Least-squares lines over the last --window samples \
+      Reads meminfo, zoneinfo, buddyinfo, pagetypeinfo and each <pid>/status of /proc (or of a \
+      directory laid out like it) every --interval seconds and shows one screen per sample: MemFree, \
+      MemAvailable, each zone's free pages against min/low/high with its largest free block \
+      and the highest order the fast path would grant GFP_KERNEL and GFP_ATOMIC now (as \
+      inspect computes it), and the tasks whose RSS grows fastest. Least-squares lines over the last --window samples \
       predict when MemFree reaches the zones' low watermarks (kswapd wakes) and min watermarks \
       (direct reclaim), when MemAvailable + SwapFree reaches 0 (the OOM killer), and which task \
       oom_badness() ranks first then. Captures replay with their own times, without sleeping: \

@@ -147,8 +147,47 @@ struct WatchCommandTests {
     }
     #expect(largest(samples[0]) == [10, 10])
     #expect(largest(samples[2]) == [nil, nil])
+    // Without buddyinfo (or pagetypeinfo) the free lists are unknown, and so is the highest
+    // order.
+    let highest = { (sample: [String: Any]) in
+      ((sample["zones"] as? [[String: Any]]) ?? []).map { $0["highestOrder"] as? [String: Int] }
+    }
+    #expect(highest(samples[0]).allSatisfy { $0 == ["GFP_KERNEL": 10, "GFP_ATOMIC": 10] })
+    #expect(highest(samples[2]) == [nil, nil])
     // The two samples with meminfo still give a trend.
     #expect((samples[2]["trend"] as? [String: Any])?["samples"] as? Int == 2)
+  }
+
+  /// On one ground-truth capture, each zone's `highestOrder` is `oomlab inspect --json`'s for
+  /// GFP_KERNEL and GFP_ATOMIC, and the text shows it beside the largest free block.
+  @Test(arguments: [
+    "watermarks/m6G-thp-default/00-as-booted/proc",
+    "alloc-failure/m512M/A-order10-atomic/held/proc",
+  ])
+  func highestOrderIsInspects(step: String) async throws {
+    let proc = Fixtures.groundTruth.appendingPathComponent(step).path
+    let watched = try await run("--proc", proc, "--samples", "1", "--json")
+    #expect(watched.status == 0, "\(watched.stderr)")
+    let zones = try #require(try objects(watched).first?["zones"] as? [[String: Any]])
+    let inspect = try OOMLabProcess.run(["inspect", "--proc", proc, "--json"])
+    #expect(inspect.status == 0, "\(inspect.stderr)")
+    let inspected = try #require(
+      try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+    let expected = try #require(inspected["zones"] as? [[String: Any]])
+    #expect(!zones.isEmpty)
+    for zone in zones {
+      let name = try #require(zone["zone"] as? String)
+      let orders = try #require(zone["highestOrder"] as? [String: Int])
+      #expect(Set(orders.keys) == ["GFP_KERNEL", "GFP_ATOMIC"])
+      let same = try #require(
+        expected.first {
+          $0["zone"] as? String == name && $0["node"] as? Int == zone["node"] as? Int
+        })
+      let all = try #require(same["highestOrder"] as? [String: Int])
+      #expect(orders == all.filter { orders.keys.contains($0.key) }, "\(name)")
+    }
+    let text = try await run("--proc", proc, "--samples", "1")
+    #expect(text.stdout.contains("largest free  grants GFP_KERNEL / GFP_ATOMIC"), "\(text.stdout)")
   }
 
   @Test func aBrokenMeminfoNamesItsFileAndLine() async throws {

@@ -69,6 +69,24 @@ public struct AllocatableOrders: Sendable {
     return -1
   }
 
+  /// The highest order each request would be granted from `node`'s zone named `zone` now (−1
+  /// for none), keyed by the request's name; `nil` when that zone is not among ``zones``
+  /// (unpopulated, or a kind oomlab does not model).
+  ///
+  /// - Parameter withReserves: the slow path's first attempt instead of the fast path, as in
+  ///   ``highestOrder(of:zone:withReserves:)``.
+  public func highestOrders(
+    of requests: [AllocationRequest], node: Int, zone: String, withReserves: Bool = false
+  ) -> [String: Int]? {
+    guard let index = zones.firstIndex(where: { $0.node == node && $0.kind.kernelName == zone })
+    else { return nil }
+    var orders: [String: Int] = [:]
+    for request in requests {
+      orders[request.name] = highestOrder(of: request, zone: index, withReserves: withReserves)
+    }
+    return orders
+  }
+
   /// The highest order over every zone of the request's zonelist, or −1.
   public func highestOrder(of request: AllocationRequest, withReserves: Bool = false) -> Int {
     zones.indices.map { highestOrder(of: request, zone: $0, withReserves: withReserves) }.max()

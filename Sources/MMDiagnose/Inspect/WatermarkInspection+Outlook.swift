@@ -36,18 +36,10 @@ extension WatermarkInspection {
       }
       zone.largestFreeOrder = Self.largestFreeOrder(
         pageTypeInfo, node: entry.node, zone: entry.zone)
-      if let state = allocatable.zones.firstIndex(where: {
-        $0.node == entry.node && $0.kind.kernelName == entry.zone
-      }) {
-        var fast: [String: Int] = [:]
-        var reserves: [String: Int] = [:]
-        for request in requests {
-          fast[request.name] = allocatable.highestOrder(of: request, zone: state)
-          reserves[request.name] = allocatable.highestOrder(
-            of: request, zone: state, withReserves: true)
-        }
+      if let fast = allocatable.highestOrders(of: requests, node: entry.node, zone: entry.zone) {
         zone.highestOrder = fast
-        zone.highestOrderWithReserves = reserves
+        zone.highestOrderWithReserves = allocatable.highestOrders(
+          of: requests, node: entry.node, zone: entry.zone, withReserves: true)
       }
       zone.headroom = ZoneHeadroom(entry: entry, pageTypeInfo: pageTypeInfo)
       zones[index] = zone

@@ -104,14 +104,19 @@ public struct MemoryWatch: Sendable {
   }
 
   private static func zones(_ sample: WatchSample) -> [WatchReport.Zone] {
-    (sample.zoneInfo?.entries ?? []).filter { $0.isPopulated || $0.managed > 0 }.map { entry in
+    let check = sample.fastPathCheck()
+    let entries = (sample.zoneInfo?.entries ?? []).filter { $0.isPopulated || $0.managed > 0 }
+    return entries.map { entry in
       let blocks = sample.buddyInfo?.rows.first {
         $0.node == entry.node && $0.zone == entry.zone
       }?.freeBlocks
       return WatchReport.Zone(
         node: entry.node, zone: entry.zone, freePages: entry.free, minPages: entry.min,
         lowPages: entry.low, highPages: entry.high,
-        largestFreeOrder: blocks.map { $0.lastIndex { $0 > 0 } ?? -1 })
+        largestFreeOrder: blocks.map { $0.lastIndex { $0 > 0 } ?? -1 },
+        highestOrder: check.flatMap {
+          $0.orders.highestOrders(of: $0.requests, node: entry.node, zone: entry.zone)
+        })
     }
   }
 

@@ -25,10 +25,10 @@ extension WatchReport {
 
 extension WatchReport.Zone {
   private enum Key: String, CodingKey {
-    case node, zone, freePages, minPages, lowPages, highPages, largestFreeOrder
+    case node, zone, freePages, minPages, lowPages, highPages, largestFreeOrder, highestOrder
   }
 
-  /// Encodes every key, an unknown largest order as `null`.
+  /// Encodes every key, an unknown largest or highest order as `null`.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: Key.self)
     try container.encode(node, forKey: .node)
@@ -38,6 +38,7 @@ extension WatchReport.Zone {
     try container.encode(lowPages, forKey: .lowPages)
     try container.encode(highPages, forKey: .highPages)
     try container.encode(largestFreeOrder, forKey: .largestFreeOrder)
+    try container.encode(highestOrder, forKey: .highestOrder)
   }
 }
 

@@ -9,12 +9,21 @@ extension WatchReport {
     out += "MemFree \(Self.kB(memFreeKB))  MemAvailable \(Self.kB(memAvailableKB))"
     out += "  SwapFree \(Self.kB(swapFreeKB))\n"
     if !zones.isEmpty {
-      var rows = [["zone (pages)", "free", "min", "low", "high", "largest free order"]]
+      let order = { (order: Int?) in order.map { $0 < 0 ? "none" : "\($0)" } ?? "-" }
+      let requests = WatchSample.highestOrderRequests
+      var rows = [
+        [
+          "zone (pages)", "free", "min", "low", "high", "largest free",
+          "grants " + requests.joined(separator: " / "),
+        ]
+      ]
       for zone in zones {
         rows.append([
           "\(zone.node)/\(zone.zone)", "\(zone.freePages)", "\(zone.minPages)",
-          "\(zone.lowPages)", "\(zone.highPages)",
-          zone.largestFreeOrder.map { $0 < 0 ? "none" : "\($0)" } ?? "-",
+          "\(zone.lowPages)", "\(zone.highPages)", order(zone.largestFreeOrder),
+          zone.highestOrder.map { orders in
+            requests.map { order(orders[$0]) }.joined(separator: " / ")
+          } ?? "-",
         ])
       }
       out += textTable(rows, textColumns: 1)

@@ -43,6 +43,11 @@ public struct WatchReport: Codable, Hashable, Sendable {
     /// The highest order with a free block (`/proc/buddyinfo`); -1 when none, `nil` when
     /// buddyinfo lacks the zone.
     public var largestFreeOrder: Int?
+    /// The highest order the fast path would grant now, per request of
+    /// ``WatchSample/highestOrderRequests`` (`GFP_KERNEL`, `GFP_ATOMIC`), as `oomlab inspect`'s
+    /// key of the same name; -1 for none, `nil` without a kernel version, without both
+    /// pagetypeinfo and buddyinfo, or for a zone kind oomlab does not model.
+    public var highestOrder: [String: Int]?
   }
 
   /// A task whose resident memory grows.

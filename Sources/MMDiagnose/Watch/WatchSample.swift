@@ -15,6 +15,9 @@ public struct WatchSample: Sendable {
   public var zoneInfo: ZoneInfo?
   /// `/proc/buddyinfo`: the largest free block per zone.
   public var buddyInfo: BuddyInfo?
+  /// `/proc/pagetypeinfo`: the free lists per migratetype, for the highest order each request
+  /// would be granted (buddyinfo stands in without it).
+  public var pageTypeInfo: PageTypeInfo?
   /// The `/proc/PID` directories.
   public var processes: [ProcessEntry]
   /// `/proc/sys/vm` (`panic_on_oom`, `oom_kill_allocating_task` for the OOM decision).
@@ -25,13 +28,15 @@ public struct WatchSample: Sendable {
   /// Creates a sample from what was read.
   public init(
     time: Double, source: String, memInfo: MemInfo?, zoneInfo: ZoneInfo?, buddyInfo: BuddyInfo?,
-    processes: [ProcessEntry], sysVM: SysVM, kernel: KernelVersion?
+    pageTypeInfo: PageTypeInfo? = nil, processes: [ProcessEntry], sysVM: SysVM,
+    kernel: KernelVersion?
   ) {
     self.time = time
     self.source = source
     self.memInfo = memInfo
     self.zoneInfo = zoneInfo
     self.buddyInfo = buddyInfo
+    self.pageTypeInfo = pageTypeInfo
     self.processes = processes
     self.sysVM = sysVM
     self.kernel = kernel
