@@ -83,6 +83,24 @@ struct ReportWindowsTests {
     #expect(largest < 100_000)
   }
 
+  /// Line numbers stay exact after runs of newlines long enough to fill the newline count's
+  /// per-lane counters (255 blocks of 16 bytes), at odd offsets and in one chunk.
+  @Test(arguments: [4079, 4080, 4081, 10_007])
+  func longBlankRunsAreCountedExactly(_ blanks: Int) throws {
+    let text = try Fixtures.text(
+      of: Fixtures.root.appendingPathComponent("corpus/exact/syzkaller-334.log"))
+    let bytes = Array("x\n".utf8) + [UInt8](repeating: 0x0A, count: blanks) + Array(text.utf8)
+    var windows = ReportWindows(source: MemoryLogSource(bytes))
+    var ooms: [OOMReport.Found] = []
+    while let window = try windows.next() { ooms += window.oomReports(file: "log") }
+    let whole = OOMReport.findAll(in: text, file: "log")
+    let shift = blanks + 1
+    #expect(!whole.isEmpty)
+    #expect(
+      ooms.map(\.lines)
+        == whole.map { ($0.lines.lowerBound + shift)...($0.lines.upperBound + shift) })
+  }
+
   @Test func noiseHoldsNoWindow() throws {
     var noise = NoiseLog()
     var windows = ReportWindows(source: MemoryLogSource(Array(noise.lines(20_000).utf8)))
