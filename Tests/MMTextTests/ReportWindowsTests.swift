@@ -61,6 +61,19 @@ struct ReportWindowsTests {
     try Self.expectSameAsWhole(embedded, file: Fixtures.relativePath(file), chunkSizes: [7, 4096])
   }
 
+  /// Reports whose trigger lines fall in either half of the trigger search's 64 KiB segments,
+  /// and across them, read in one chunk: the same as the whole log.
+  @Test(arguments: [250, 330, 600, 700, 1400])
+  func sameReportsAcrossSearchSegments(_ noiseLines: Int) throws {
+    var noise = NoiseLog()
+    let file = Fixtures.root.appendingPathComponent("corpus/exact/syzkaller-334.log")
+    var text = try Fixtures.text(of: file)
+    if !text.hasSuffix("\n") { text += "\n" }
+    let embedded =
+      noise.lines(noiseLines) + "\n" + text + "\n" + noise.lines(noiseLines) + "\n" + text
+    try Self.expectSameAsWhole(embedded, file: "log", chunkSizes: [4 << 20])
+  }
+
   /// A line without end (binary input) is cut into pieces instead of being held whole; a
   /// report after it is still found, on the right line.
   @Test func endlessLineIsCut() throws {
