@@ -61,6 +61,19 @@ struct ReportWindowsTests {
     try Self.expectSameAsWhole(embedded, file: Fixtures.relativePath(file), chunkSizes: [7, 4096])
   }
 
+  /// Reports whose trigger lines fall in either half of the trigger search's 64 KiB segments,
+  /// and across them, read in one chunk: the same as the whole log.
+  @Test(arguments: [250, 330, 600, 700, 1400])
+  func sameReportsAcrossSearchSegments(_ noiseLines: Int) throws {
+    var noise = NoiseLog()
+    let file = Fixtures.root.appendingPathComponent("corpus/exact/syzkaller-334.log")
+    var text = try Fixtures.text(of: file)
+    if !text.hasSuffix("\n") { text += "\n" }
+    let embedded =
+      noise.lines(noiseLines) + "\n" + text + "\n" + noise.lines(noiseLines) + "\n" + text
+    try Self.expectSameAsWhole(embedded, file: "log", chunkSizes: [4 << 20])
+  }
+
   /// A line without end (binary input) is cut into pieces instead of being held whole; a
   /// report after it is still found, on the right line.
   @Test func endlessLineIsCut() throws {
@@ -81,6 +94,24 @@ struct ReportWindowsTests {
     #expect(
       ooms.map(\.lines) == whole.map { ($0.lines.lowerBound + 1)...($0.lines.upperBound + 1) })
     #expect(largest < 100_000)
+  }
+
+  /// Line numbers stay exact after runs of newlines long enough to fill the newline count's
+  /// per-lane counters (255 blocks of 16 bytes), at odd offsets and in one chunk.
+  @Test(arguments: [4079, 4080, 4081, 10_007])
+  func longBlankRunsAreCountedExactly(_ blanks: Int) throws {
+    let text = try Fixtures.text(
+      of: Fixtures.root.appendingPathComponent("corpus/exact/syzkaller-334.log"))
+    let bytes = Array("x\n".utf8) + [UInt8](repeating: 0x0A, count: blanks) + Array(text.utf8)
+    var windows = ReportWindows(source: MemoryLogSource(bytes))
+    var ooms: [OOMReport.Found] = []
+    while let window = try windows.next() { ooms += window.oomReports(file: "log") }
+    let whole = OOMReport.findAll(in: text, file: "log")
+    let shift = blanks + 1
+    #expect(!whole.isEmpty)
+    #expect(
+      ooms.map(\.lines)
+        == whole.map { ($0.lines.lowerBound + shift)...($0.lines.upperBound + shift) })
   }
 
   @Test func noiseHoldsNoWindow() throws {

@@ -33,11 +33,11 @@ extension ReportExplanation {
     in text: String, file: String, kernel: KernelVersion?, logKernel: KernelVersion?,
     firstLine: Int
   ) -> [ReportExplanation] {
-    let blocks = ShowMem.findAll(in: text, file: file, firstLine: firstLine)
-    let allocs = AllocFailureReport.findAll(
-      in: text, file: file, kernel: kernel ?? logKernel, firstLine: firstLine
-    ).map { explain($0, kernel: kernel) }
-    let ooms = OOMReport.findAll(in: text, file: file, kernel: logKernel, firstLine: firstLine)
+    let log = LogScanner(text: text, file: file, stripsPrefixes: true, firstLine: firstLine)
+    let blocks = ShowMem.findAll(in: log)
+    let allocs = AllocFailureReport.findAll(in: log, kernel: kernel ?? logKernel)
+      .map { explain($0, kernel: kernel) }
+    let ooms = OOMReport.findAll(in: log, kernel: logKernel)
       .map { found in
         let memInfoLine = found.report.entries.first {
           if case .showMem = $0.line { true } else { false }

@@ -59,8 +59,17 @@ extension AllocFailureReport {
     in text: String, file: String = "log", kernel: KernelVersion? = nil,
     stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(
-      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
+    findAll(
+      in: LogScanner(
+        text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine),
+      kernel: kernel)
+  }
+
+  /// What ``findAll(in:file:kernel:stripsPrefixes:firstLine:)`` finds, in a log already split into
+  /// lines (one split shared by every finder that reads the same text).
+  package static func findAll(in log: LogScanner, kernel: KernelVersion?) -> [Found] {
+    var scanner = log
+    let stripsPrefixes = scanner.lexed
     // The first release the log prints, looked up only when a report needs it.
     let reader = scanner
     var logKernel: KernelVersion?? = kernel.map { .some($0) }

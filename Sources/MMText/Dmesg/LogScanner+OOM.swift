@@ -37,11 +37,18 @@ extension LogScanner {
   }
 
   /// Whether line `j` starts an OOM report: the `invoked oom-killer:` header.
+  ///
+  /// Only a header indented by spaces, without `comm invoked`, needs the line read: every
+  /// other line is told by its text alone.
   func startsOOMReport(_ j: Int) -> Bool {
-    if case .header = oomLine(at: j) { return true }
     let b = bytes.span.extracting(message(j))
-    return firstIndex(of: " invoked oom-killer:", in: b) != nil
-      || firstIndex(of: "oom-killer: gfp_mask=", in: b) == 0
+    if firstIndex(of: " invoked oom-killer:", in: b) != nil { return true }
+    var s = Scanner()
+    s.skipSpaces(b)
+    guard s.sees("oom-killer: gfp_mask=", b) else { return false }
+    if s.i == 0 { return true }
+    if case .header = oomLine(at: j) { return true }
+    return false
   }
 
   /// Whether line `j` can open a report whose header a log lost: memcg state, the task table,

@@ -7,7 +7,7 @@ internal import _MMUtilities
 ///
 /// Lines that a step has used are marked consumed, so that interleaved reports do not take the
 /// same line twice.
-struct LogScanner {
+package struct LogScanner {
   /// The log's name, for errors.
   let file: String
   /// The log's bytes.
@@ -21,7 +21,7 @@ struct LogScanner {
 
   /// Splits `text` into lines numbered from `firstLine` (the first line's number in the whole
   /// log when `text` is a part of it).
-  init(text: String, file: String, stripsPrefixes: Bool, firstLine: Int = 1) {
+  package init(text: String, file: String, stripsPrefixes: Bool, firstLine: Int = 1) {
     self.file = file
     let bytes = Array(text.utf8)
     let lines = DmesgLine.lines(

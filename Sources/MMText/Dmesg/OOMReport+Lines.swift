@@ -280,14 +280,23 @@ private func scanOOMHeader(
 
 /// The column set whose header line `b` is: exactly, else with spaces compared loosely (then
 /// the newest such layout).
+///
+/// Every task row and stack frame starts with `[` too, so a line that cannot be a header (`[`,
+/// spaces, `pid`) is turned away before any text is made of it.
 private func tableLayout(_ b: Span<UInt8>, from start: Int) -> OOMTaskTableLayout? {
+  var s = Scanner(at: start + 1)
+  guard s.i < b.count, b[s.i] == 0x20 else { return nil }
+  s.skipSpaces(b)
+  guard s.sees("pid", b) else { return nil }
   let text = string(b, start..<trimmedEnd(b))
-  if let exact = OOMTaskTableLayout.allCases.first(where: { $0.headerLine == text }) {
-    return exact
-  }
+  if let exact = taskTableHeaders.first(where: { $0.line == text }) { return exact.layout }
   let words = text.split(separator: " ")
-  return OOMTaskTableLayout.allCases.last { $0.headerLine.split(separator: " ") == words }
+  return taskTableHeaders.last { $0.words == words }?.layout
 }
+
+/// Each task table layout's header line, whole and split into its words.
+private let taskTableHeaders: [(layout: OOMTaskTableLayout, line: String, words: [Substring])] =
+  OOMTaskTableLayout.allCases.map { ($0, $0.headerLine, $0.headerLine.split(separator: " ")) }
 
 /// A task table row, `nil` when `b` is not one (`[<c011ad45>]`, `[ 1234.5]`).
 private func scanTaskRow(

@@ -51,8 +51,17 @@ extension OOMReport {
     in text: String, file: String = "log", kernel: KernelVersion? = nil,
     stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(
-      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
+    findAll(
+      in: LogScanner(
+        text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine),
+      kernel: kernel)
+  }
+
+  /// What ``findAll(in:file:kernel:stripsPrefixes:firstLine:)`` finds, in a log already split into
+  /// lines (one split shared by every finder that reads the same text).
+  package static func findAll(in log: LogScanner, kernel: KernelVersion?) -> [Found] {
+    var scanner = log
+    let stripsPrefixes = scanner.lexed
     let logKernel = kernel ?? scanner.firstKernelVersion()
     let headers = (0..<scanner.count).filter {
       !scanner.lines[$0].isComment && scanner.startsOOMReport($0)

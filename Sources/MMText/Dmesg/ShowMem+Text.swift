@@ -463,8 +463,15 @@ extension ShowMem {
   public static func findAll(
     in text: String, file: String = "log", stripsPrefixes: Bool = true, firstLine: Int = 1
   ) -> [Found] {
-    var scanner = LogScanner(
-      text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine)
+    findAll(
+      in: LogScanner(
+        text: text, file: file, stripsPrefixes: stripsPrefixes, firstLine: firstLine))
+  }
+
+  /// What ``findAll(in:file:stripsPrefixes:firstLine:)`` finds, in a log already split into
+  /// lines (one split shared by every finder that reads the same text).
+  package static func findAll(in log: LogScanner) -> [Found] {
+    var scanner = log
     var found: [Found] = []
     for j in 0..<scanner.count
     where !scanner.consumed[j] && !scanner.lines[j].isComment && scanner.isMemInfoLine(j) {

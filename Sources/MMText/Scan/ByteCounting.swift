@@ -3,20 +3,23 @@ internal import Glibc
 /// Line-level byte helpers for the streaming reader: newline counts and searches in raw
 /// buffers.
 enum ByteCounting {
-  /// The number of `\n` bytes in `bytes[range]`, eight bytes at a time (the exact SWAR
-  /// zero-byte count, no false positives).
+  /// The number of `\n` bytes in `bytes[range]`, sixteen bytes at a time: each block's
+  /// newline lanes are subtracted from per-lane byte counters (a lane's compare result is 0 or
+  /// 0xFF), which are summed every 255 blocks, before any lane can wrap.
   static func newlines(in bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
     guard let base = bytes.baseAddress, !range.isEmpty else { return 0 }
-    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-    let pattern: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    let newline = SIMD16<UInt8>(repeating: 0x0A)
     var count = 0
     var i = range.lowerBound
-    let wordsEnd = range.upperBound - 7
-    while i < wordsEnd {
-      let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
-      let y = ~(((x & low) &+ low) | x | low)
-      count &+= y.nonzeroBitCount
-      i &+= 8
+    while range.upperBound &- i >= 16 {
+      let blocks = min((range.upperBound &- i) / 16, 255)
+      var lanes = SIMD16<UInt8>()
+      for _ in 0..<blocks {
+        let block = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        lanes &-= unsafeBitCast(block .== newline, to: SIMD16<UInt8>.self)
+        i &+= 16
+      }
+      count &+= Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
     }
     while i < range.upperBound {
       if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { count &+= 1 }

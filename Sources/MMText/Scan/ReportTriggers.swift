@@ -124,6 +124,13 @@ struct ReportTriggers {
     }
   }
 
+  /// The bytes of window ends one interleaved search covers before it looks at the next ones
+  /// (so that a hit in the first half wastes at most half of this in the second).
+  private static let segment = 1 << 16
+
+  /// The Wu–Manber loop, run as two cursors over the two halves of each segment so that their
+  /// chains of dependent loads (bytes, shift, next position) overlap: the first half's first
+  /// hit wins, else the second half's.
   @inline(__always)
   private func search(
     _ base: UnsafePointer<UInt8>, _ range: Range<Int>, _ shift: UnsafeBufferPointer<UInt8>,
@@ -131,31 +138,72 @@ struct ReportTriggers {
   ) -> (Int, Kind)? {
     guard let patternBase = patterns.baseAddress else { return nil }
     let upper = range.upperBound
-    let lower = range.lowerBound
-    var i = lower + window - 1
-    while i < upper {
-      let pair = Int(base[i - 1]) | Int(base[i]) << 8
-      let step = Int(shift[pair])
-      if step != 0 {
-        i += step
-        continue
-      }
-      var k = Int(head[pair])
-      var found: (Int, Kind)?
-      while k >= 0 {
-        let length = starts[k + 1] - starts[k]
-        let start = i - (window - 1) - anchors[k]
-        if start >= lower, start + length <= upper, found.map({ start < $0.0 }) ?? true,
-          memcmp(base + start, patternBase + starts[k], length) == 0
-        {
-          found = (start, kinds[k])
+    var from = range.lowerBound + window - 1
+    while from < upper {
+      let to = min(from + Self.segment, upper)
+      let mid = from + (to - from) / 2
+      var a = from
+      var b = mid
+      var later: (Int, Kind)?
+      while a < mid {
+        let pair = Int(base[a - 1]) | Int(base[a]) << 8
+        let step = Int(shift[pair])
+        if step != 0 {
+          a += step
+        } else {
+          if let hit = match(at: a, pair: pair, base, range, patternBase) { return hit }
+          a += 1
         }
-        k = Int(next[k])
+        if b < to {
+          let pair = Int(base[b - 1]) | Int(base[b]) << 8
+          let step = Int(shift[pair])
+          if step != 0 {
+            b += step
+          } else if let hit = match(at: b, pair: pair, base, range, patternBase) {
+            later = hit
+            b = to
+          } else {
+            b += 1
+          }
+        }
       }
-      if let found { return found }
-      i += 1
+      if let later { return later }
+      while b < to {
+        let pair = Int(base[b - 1]) | Int(base[b]) << 8
+        let step = Int(shift[pair])
+        if step != 0 {
+          b += step
+          continue
+        }
+        if let hit = match(at: b, pair: pair, base, range, patternBase) { return hit }
+        b += 1
+      }
+      from = b
     }
     return nil
+  }
+
+  /// The earliest-starting pattern whose anchored part ends at `i` with the byte pair `pair`,
+  /// wholly inside `range`.
+  @inline(__always)
+  private func match(
+    at i: Int, pair: Int, _ base: UnsafePointer<UInt8>, _ range: Range<Int>,
+    _ patternBase: UnsafePointer<UInt8>
+  ) -> (Int, Kind)? {
+    var k = Int(head[pair])
+    var found: (Int, Kind)?
+    while k >= 0 {
+      let length = starts[k + 1] - starts[k]
+      let start = i - (window - 1) - anchors[k]
+      if start >= range.lowerBound, start + length <= range.upperBound,
+        found.map({ start < $0.0 }) ?? true,
+        memcmp(base + start, patternBase + starts[k], length) == 0
+      {
+        found = (start, kinds[k])
+      }
+      k = Int(next[k])
+    }
+    return found
   }
 }
 

@@ -92,7 +92,7 @@ public struct ReportWindows {
       if let window = open { open = (window.start - keep, window.line, window.gap) }
     }
     let old = buffer.count
-    buffer += [UInt8](repeating: 0, count: chunkSize)
+    buffer.append(contentsOf: repeatElement(0, count: chunkSize))
     let count = try buffer.withUnsafeMutableBytes { bytes in
       Result { () throws(LogInputError) in
         try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[old...]))
