@@ -123,8 +123,18 @@ struct ExplainCorpusTests {
     }
   }
 
-  /// The `Killed process N (comm)` lines of a log, read with string operations.
-  static func killedProcesses(_ file: URL) throws -> [(pid: Int, comm: String)] {
+  /// A `Killed process` line, read with string operations: pid, name and the rss fields it
+  /// prints (`anon-rss:1112kB`, …).
+  struct PrintedKill: Equatable {
+    var pid: Int
+    var comm: String
+    var anonRssKB: Int?
+    var fileRssKB: Int?
+    var shmemRssKB: Int?
+  }
+
+  /// The `Killed process` lines of a log, a hard-wrapped one joined with its next line.
+  static func printedKills(_ file: URL) throws -> [PrintedKill] {
     let lines = try Fixtures.lines(of: file).filter { !$0.hasPrefix("#") }
     return lines.indices.compactMap { index in
       var line = lines[index]
@@ -134,7 +144,14 @@ struct ExplainCorpusTests {
       let rest = line[start...].dropFirst("Killed process ".count)
       guard let pid = Int(rest.prefix { $0.isNumber }), let open = rest.firstIndex(of: "(")
       else { return nil }
-      return (pid, String(rest[rest.index(after: open)...].prefix { $0 != ")" }))
+      func kilobytes(_ field: String) -> Int? {
+        guard let at = rest.range(of: field + ":") else { return nil }
+        return Int(rest[at.upperBound...].prefix { $0.isNumber })
+      }
+      return PrintedKill(
+        pid: pid, comm: String(rest[rest.index(after: open)...].prefix { $0 != ")" }),
+        anonRssKB: kilobytes("anon-rss"), fileRssKB: kilobytes("file-rss"),
+        shmemRssKB: kilobytes("shmem-rss"))
     }
   }
 
@@ -145,7 +162,7 @@ struct ExplainCorpusTests {
     let name = Fixtures.relativePath(file)
     let report = try #require(try Self.explain(file).first, "\(name)")
     let choice = try #require(report.findings.first { $0.id == "victim-choice" }, "\(name)")
-    guard let killed = try Self.killedProcesses(file).first else {
+    guard let killed = try Self.printedKills(file).first else {
       #expect(choice.title.hasPrefix("no killable task"), "\(name)")
       #expect(choice.title.contains("the kernel found none either"), "\(name)")
       return
@@ -204,44 +221,17 @@ struct ExplainCorpusTests {
     #expect(limit.evidence.first?.contains("limit 65536kB") == true)
   }
 
-  /// The `Killed process` lines' victims, read with string operations: pid, name and the rss
-  /// fields they print (`anon-rss:1112kB`, …).
-  static func printedVictims(_ file: URL) throws -> [String] {
-    let lines = try Fixtures.lines(of: file).filter { !$0.hasPrefix("#") }
-    return lines.indices.compactMap { index in
-      var line = lines[index]
-      guard let start = line.range(of: "Killed process ")?.lowerBound else { return nil }
-      // A kill line hard-wrapped after `total-vm:…kB,` goes on on the next line.
-      if !line.contains("anon-rss"), index + 1 < lines.count { line += " " + lines[index + 1] }
-      let rest = line[start...].dropFirst("Killed process ".count)
-      guard let pid = Int(rest.prefix { $0.isNumber }), let open = rest.firstIndex(of: "(")
-      else { return nil }
-      func kilobytes(_ field: String) -> Int? {
-        guard let at = rest.range(of: field + ":") else { return nil }
-        return Int(rest[at.upperBound...].prefix { $0.isNumber })
-      }
-      let comm = rest[rest.index(after: open)...].prefix { $0 != ")" }
-      return Self.describe(
-        pid, comm, kilobytes("anon-rss"), kilobytes("file-rss"), kilobytes("shmem-rss"))
-    }
-  }
-
-  /// A victim as one comparable line.
-  static func describe(
-    _ pid: Int, _ comm: some StringProtocol, _ anon: Int?, _ file: Int?, _ shmem: Int?
-  ) -> String {
-    "\(pid) (\(comm)) anon \(anon ?? -1) file \(file ?? -1) shmem \(shmem ?? -1)"
-  }
-
   /// Every corpus report's victim equals its printed kill line, pid, name and rss, in log
   /// order, and every kill line belongs to a report.
   @Test func victimsEqualThePrintedKillLines() throws {
     var checked = 0
     for file in Self.corpus {
       let victims = try Self.explain(file).compactMap(\.victim).map {
-        Self.describe($0.pid, $0.comm, $0.anonRssKB, $0.fileRssKB, $0.shmemRssKB)
+        PrintedKill(
+          pid: $0.pid, comm: $0.comm, anonRssKB: $0.anonRssKB, fileRssKB: $0.fileRssKB,
+          shmemRssKB: $0.shmemRssKB)
       }
-      #expect(victims == (try Self.printedVictims(file)), "\(Fixtures.relativePath(file))")
+      #expect(victims == (try Self.printedKills(file)), "\(Fixtures.relativePath(file))")
       checked += victims.count
     }
     #expect(checked == 21)
