@@ -53,11 +53,10 @@ extension ReportExplanation {
         && !reports.contains { ($0.line...$0.lastLine).contains(block.lines.lowerBound) }
     }.map { explain($0, kernel: kernel ?? logKernel) }
     let all = (reports + standalone).sorted { ($0.line, $0.lastLine) < ($1.line, $1.lastLine) }
-    let stamps = DmesgLine.stamps(ofLines: Set(all.map(\.line)), in: text, firstLine: firstLine)
     return all.map {
       var explanation = $0
       explanation.file = file
-      explanation.time = stamps[$0.line].flatMap { stamp in
+      explanation.time = log.stamp(ofLine: $0.line).flatMap { stamp in
         stamp.uptimeText == nil && stamp.date == nil
           ? nil : Time(uptime: stamp.uptimeText, date: stamp.date)
       }

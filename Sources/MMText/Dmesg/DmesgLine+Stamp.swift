@@ -23,40 +23,8 @@ extension DmesgLine {
     }
   }
 
-  /// The stamps of some lines of a log, lexing only those lines.
-  ///
-  /// - Parameters:
-  ///   - numbers: the lines wanted, numbered as `firstLine` numbers the text's first line.
-  ///   - text: the log.
-  ///   - firstLine: the number of the text's first line.
-  /// - Returns: a stamp for each wanted line the text holds (empty stamps included).
-  /// - Complexity: O(*n*) in the text's bytes.
-  public static func stamps(
-    ofLines numbers: Set<Int>, in text: String, firstLine: Int = 1
-  ) -> [Int: Stamp] {
-    var stamps: [Int: Stamp] = [:]
-    guard let last = numbers.max() else { return stamps }
-    let bytes = Array(text.utf8)
-    let span = bytes.span
-    var start = 0
-    var number = firstLine
-    while start < bytes.count, number <= last {
-      var end = start
-      while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end &+= 1 }
-      if numbers.contains(number) {
-        let line = lex(span, start..<end, number: number)
-        stamps[number] = Stamp(
-          uptimeMicroseconds: line.timestamp,
-          date: line.prefixes.contains(.syslog) ? syslogDate(span, line.range) : nil)
-      }
-      start = end + 1
-      number += 1
-    }
-    return stamps
-  }
-
   /// The date of a line with a syslog prefix: an ISO date's token, else `Mon dd hh:mm:ss`.
-  private static func syslogDate(_ bytes: Span<UInt8>, _ range: Range<Int>) -> String {
+  fileprivate static func syslogDate(_ bytes: Span<UInt8>, _ range: Range<Int>) -> String {
     var i = range.lowerBound
     while i < range.upperBound, bytes[i] == UInt8(ascii: ">") || bytes[i] == 0x20 { i += 1 }
     var end = i
@@ -66,5 +34,20 @@ extension DmesgLine {
       end = min(i + 15, range.upperBound)
     }
     return string(bytes, i..<end)
+  }
+}
+
+extension LogScanner {
+  /// The stamp of the line numbered `number`, from the prefixes its lexing found; `nil` when
+  /// the log does not hold that line.
+  package func stamp(ofLine number: Int) -> DmesgLine.Stamp? {
+    guard let first = lines.first?.number else { return nil }
+    let index = number - first
+    guard lines.indices.contains(index), lines[index].number == number else { return nil }
+    let line = lines[index]
+    return DmesgLine.Stamp(
+      uptimeMicroseconds: line.timestamp,
+      date: line.prefixes.contains(.syslog)
+        ? DmesgLine.syslogDate(bytes.span, line.range) : nil)
   }
 }
