@@ -101,12 +101,7 @@ extension MemoryStateDiagnosis {
       return false
     }
     guard let pagesIndex, case .pages(let count, let label) = showMem.lines[pagesIndex],
-      let freeIndex = index(where: { line in
-        if case .counters(let values) = line { return values.contains { $0.name == "free" } }
-        return false
-      }),
-      case .counters(let values) = showMem.lines[freeIndex],
-      let freePages = values.first(where: { $0.name == "free" })?.value
+      let (freePages, freeIndex) = counter("free")
     else { return nil }
     let free = freePages &* pageKilobytes &- zones.reduce(0) { $0 &+ $1.freeKilobytes }
     guard free > 0 else { return nil }
